@@ -22,6 +22,15 @@ public interface MappingSource extends AutoCloseable {
   ConfigSnapshot load();
 
   /**
+   * Reads the configuration afresh, bypassing any cache (an operator asked for a reload). Sources
+   * without a cache just {@link #load()}. If it fails, a caching source keeps serving its last good
+   * snapshot from {@link #load()}.
+   */
+  default ConfigSnapshot reload() {
+    return load();
+  }
+
+  /**
    * Asks to be told when the configuration may have changed (a file was rewritten, a configuration
    * table changed). The listener is called from a background thread, possibly more than once per
    * change; it should only schedule a {@link #load()}. Sources that cannot watch never call it.
