@@ -1,0 +1,39 @@
+package io.loom.consumer.admin;
+
+/**
+ * The running ingestion service as the service shell drives it: the consumer engine behind an
+ * {@link AdminBackend}. Created by a {@link LoomServiceFactory}; run by {@link ServiceRunner}, which
+ * starts the admin server on it, calls {@link #start()}, waits in {@link #awaitTermination()} and
+ * calls {@link #close()} on a stop request (SIGTERM).
+ *
+ * <p>Thread safety: {@link #start()} and {@link #awaitTermination()} are called by the runner's thread,
+ * {@link #close()} possibly from another (a shutdown hook) while {@link #awaitTermination()} waits;
+ * the {@link AdminBackend} methods concurrently from the admin server's threads.
+ */
+public interface LoomService extends AdminBackend, AutoCloseable {
+
+  /**
+   * Starts consuming on the service's own threads and returns. Called once.
+   *
+   * @throws io.loom.mapping.LoomException if the service cannot start (configuration refused, database
+   *     unreachable after the configured retries); the runner then closes it and exits with status 1
+   */
+  void start();
+
+  /**
+   * Blocks until the service has stopped: returns normally after {@link #close()}, and throws a
+   * {@link io.loom.mapping.LoomException} carrying the cause when it stopped by itself on an error it
+   * cannot recover from.
+   *
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  void awaitTermination() throws InterruptedException;
+
+  /**
+   * Stops: finishes (or abandons, uncommitted) the batch in flight, so that nothing is half-written and
+   * nothing is lost, then closes the Kafka clients and the database pool. Blocks until stopped or the
+   * shutdown timeout ({@code LOOM_SHUTDOWN_TIMEOUT}) has passed. Idempotent; safe before {@link #start()}.
+   */
+  @Override
+  void close();
+}
