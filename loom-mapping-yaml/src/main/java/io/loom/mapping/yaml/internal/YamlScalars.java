@@ -19,6 +19,8 @@ import org.yaml.snakeyaml.resolver.Resolver;
 final class YamlScalars {
   private static final Resolver RESOLVER = new Resolver();
   private static final Set<Tag> TEXT_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.TIMESTAMP);
+  /** The punctuation a plain scalar may contain inside {@code {...}} or {@code [...]}; SnakeYAML is fussy there. */
+  private static final String FLOW_PLAIN_PUNCTUATION = " _-.$/+~^=;@()";
 
   enum Mode {
     /** Read back as raw text: {@code 16000} may stay plain, {@code null} may not. */
@@ -62,7 +64,7 @@ final class YamlScalars {
       if (c == ':' && (flow || i + 1 < text.length() && text.charAt(i + 1) == ' ')) {
         return false;
       }
-      if (flow && ",[]{}".indexOf(c) >= 0) {
+      if (flow && !Character.isLetterOrDigit(c) && FLOW_PLAIN_PUNCTUATION.indexOf(c) < 0) {
         return false;
       }
       if (c == ' ' && i + 1 < text.length() && text.charAt(i + 1) == ' ') {
@@ -82,7 +84,7 @@ final class YamlScalars {
       }
       i += Character.charCount(c);
     }
-    return !text.startsWith(" ") && !text.endsWith(" ");
+    return true;
   }
 
   /** Printable in YAML and not a line break (YAML 1.1 also breaks lines at NEL, LS and PS). */
