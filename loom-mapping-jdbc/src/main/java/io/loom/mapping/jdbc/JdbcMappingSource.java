@@ -368,7 +368,7 @@ public final class JdbcMappingSource implements MappingSource {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
-      ConfigRows rows = ConfigRows.read(c);
+      ConfigRows rows = ConfigRows.read(c, false);
       c.commit();
       return rows;
     } catch (SQLException e) {
