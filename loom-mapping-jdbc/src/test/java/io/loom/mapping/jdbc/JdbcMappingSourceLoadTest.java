@@ -212,8 +212,7 @@ class JdbcMappingSourceLoadTest {
     withSecret.setUser("app");
     withSecret.setPassword("s3cret-pw");
     try (JdbcMappingSource source = JdbcMappingSource.builder(withSecret).watch(false).build()) {
-      assertThat(source.describe()).isEqualTo("jdbc:postgresql://127.0.0.1:" + db.postgres.port() + "/load_describe"
-          + " (user app)");
+      assertThat(source.describe()).isEqualTo("postgresql://app@127.0.0.1:" + db.postgres.port() + "/load_describe");
       assertThat(source.toString()).isEqualTo("JdbcMappingSource[" + source.describe() + "]");
       assertThatThrownBy(source::load).hasMessageNotContaining("s3cret-pw");
       assertThat(source.status().lastError()).contains("password authentication failed").doesNotContain("s3cret-pw");
