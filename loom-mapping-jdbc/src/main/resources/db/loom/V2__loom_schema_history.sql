@@ -1,7 +1,8 @@
 -- The migrations applied to this database, one row each, written by Loom's migrator.
 --
--- kind is 'migration' for a script the migrator ran, 'baseline' for the first script when the
--- configuration tables were already there (created by the seed's own SQL) and were adopted as they are.
+-- kind is 'migration' for a script the recording migrator ran, 'baseline' for the first script when the
+-- configuration tables were already there before this table existed (created by the seed's own SQL, or
+-- by another process migrating at the same moment) and were adopted as they are.
 -- checksum is the SHA-256 of the script (line endings normalised); a script edited after it was applied
 -- is reported instead of being run again.
 CREATE TABLE IF NOT EXISTS loom_schema_history (

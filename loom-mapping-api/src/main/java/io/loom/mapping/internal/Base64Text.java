@@ -46,11 +46,8 @@ public final class Base64Text {
     while (dataLength > 0 && c[off + dataLength - 1] == '=' && len - dataLength < 2) {
       dataLength--;
     }
-    if (dataLength < len && len % 4 != 0) {
-      return -(len + 1);
-    }
-    if (dataLength % 4 == 1) {
-      return -(len + 1);
+    if ((dataLength < len && len % 4 != 0) || dataLength % 4 == 1) {
+      return failure(c, off, len, len);
     }
     int n = 0;
     int i = 0;
@@ -61,7 +58,7 @@ public final class Base64Text {
       int d = value(c, off, i + 2);
       int e = value(c, off, i + 3);
       if ((a | b | d | e) < 0) {
-        return -(firstBad(c, off, i, i + 4) + 1);
+        return failure(c, off, len, firstBad(c, off, i, i + 4));
       }
       int bits = a << 18 | b << 12 | d << 6 | e;
       out[n++] = (byte) (bits >> 16);
@@ -75,7 +72,7 @@ public final class Base64Text {
       int b = value(c, off, i + 1);
       int d = rest == 3 ? value(c, off, i + 2) : 0;
       if ((a | b | d) < 0) {
-        return -(firstBad(c, off, i, i + rest) + 1);
+        return failure(c, off, len, firstBad(c, off, i, i + rest));
       }
       int bits = a << 18 | b << 12 | d << 6;
       out[n++] = (byte) (bits >> 16);
@@ -89,6 +86,19 @@ public final class Base64Text {
   private static int value(char[] c, int off, int i) {
     char ch = c[off + i];
     return ch < 128 ? VALUES[ch] : -1;
+  }
+
+  /**
+   * The failure result: the first character outside the alphabet and padding if there is one (a
+   * blank, a line break), else {@code position}, where the structure (padding, group length) broke.
+   */
+  private static int failure(char[] c, int off, int len, int position) {
+    for (int i = 0; i < len; i++) {
+      if (value(c, off, i) < 0 && c[off + i] != '=') {
+        return -(i + 1);
+      }
+    }
+    return -(position + 1);
   }
 
   private static int firstBad(char[] c, int off, int from, int to) {

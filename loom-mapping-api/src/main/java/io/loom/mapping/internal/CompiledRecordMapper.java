@@ -86,8 +86,10 @@ import org.slf4j.LoggerFactory;
  *       without timestamp is absent.
  * </ul>
  * A message value that is null or empty (a tombstone), not UTF-8, not JSON, or followed by more
- * content is MALFORMED_JSON, as is (after a warning in the log) any unexpected failure inside the
- * mapper. Exceptions thrown by the sink propagate unchanged.
+ * content is MALFORMED_JSON, even when a mapped value before the broken part is wrong too; otherwise
+ * the first problem in document order is reported (then required fields, in column order). Any
+ * unexpected failure inside the mapper is MALFORMED_JSON as well, after a warning in the log.
+ * Exceptions thrown by the sink propagate unchanged.
  */
 public final class CompiledRecordMapper implements RecordMapper {
   private static final Logger LOG = LoggerFactory.getLogger(CompiledRecordMapper.class);
@@ -290,27 +292,14 @@ public final class CompiledRecordMapper implements RecordMapper {
           "the message value is not UTF-8 (it starts like UTF-16 or UTF-32); expected a UTF-8 JSON document");
     }
     try (JsonParser p = FACTORY.createParser(doc)) {
-      JsonToken t = p.nextToken();
-      if (t == null) {
-        throw new Rejection(Kind.MALFORMED_JSON, null, null, "the message value holds only blanks; expected a JSON document");
-      }
-      if (t == JsonToken.START_ARRAY && splitsTopLevelArray) {
-        int i = 0;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-          s.newGroup(i);
-          if (t == JsonToken.START_OBJECT) {
-            object(p, root, s);
-          } else if (t != JsonToken.VALUE_NULL) {
-            throw new Rejection(Kind.WRONG_TYPE, "[" + i + "]", Conversions.offending(p, t, s),
-                "expected a JSON object as element of the message array");
-          }
-          i++;
+      try {
+        walkDocument(p, s);
+      } catch (Rejection r) {
+        // A message that is not JSON is MALFORMED_JSON whatever came before the broken part.
+        while (p.nextToken() != null) {
+          // read on: the parser throws if the rest is not JSON
         }
-      } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-        s.newGroup(-1);
-        value(p, t, root, s);
-      } else {
-        throw new Rejection(Kind.WRONG_TYPE, null, p.getText(), "expected a JSON object or array as the message");
+        throw r;
       }
       s.top = -1;
       if (p.nextToken() != null) {
@@ -318,6 +307,31 @@ public final class CompiledRecordMapper implements RecordMapper {
         throw new Rejection(Kind.MALFORMED_JSON, null, excerpt(doc, at.getByteOffset()),
             "unexpected content after the JSON document at line " + at.getLineNr() + ", column " + at.getColumnNr());
       }
+    }
+  }
+
+  private void walkDocument(JsonParser p, Scratch s) throws IOException {
+    JsonToken t = p.nextToken();
+    if (t == null) {
+      throw new Rejection(Kind.MALFORMED_JSON, null, null, "the message value holds only blanks; expected a JSON document");
+    }
+    if (t == JsonToken.START_ARRAY && splitsTopLevelArray) {
+      int i = 0;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        s.newGroup(i);
+        if (t == JsonToken.START_OBJECT) {
+          object(p, root, s);
+        } else if (t != JsonToken.VALUE_NULL) {
+          throw new Rejection(Kind.WRONG_TYPE, "[" + i + "]", Conversions.offending(p, t, s),
+              "expected a JSON object as element of the message array");
+        }
+        i++;
+      }
+    } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      s.newGroup(-1);
+      value(p, t, root, s);
+    } else {
+      throw new Rejection(Kind.WRONG_TYPE, null, p.getText(), "expected a JSON object or array as the message");
     }
   }
 

@@ -16,7 +16,7 @@ import java.math.BigDecimal;
  * carrying the reason; success allocates nothing.
  */
 public final class Timestamps {
-  /** 4714-11-24T00:00:00Z (4713 BC), the earliest instant PostgreSQL stores, in epoch microseconds. */
+  /** {@code -4713-11-24T00:00:00Z} (24 November 4714 BC), the earliest instant PostgreSQL stores, in epoch microseconds. */
   public static final long MIN_MICROS = -210_866_803_200_000_000L;
 
   /** Below this magnitude an {@link TimestampFormat#AUTO} epoch number is seconds. */

@@ -194,6 +194,18 @@ public final class DatabaseUrl {
    * @param maximumPoolSize at least 1
    */
   public HikariDataSource newPool(String poolName, int maximumPoolSize) {
+    return newPool(poolName, maximumPoolSize, 10_000);
+  }
+
+  /**
+   * A new HikariCP pool, as {@link #newPool(String, int)}, waiting at most {@code connectionTimeoutMillis}
+   * (at least 250) for a connection.
+   */
+  public HikariDataSource newPool(String poolName, int maximumPoolSize, long connectionTimeoutMillis) {
+    if (connectionTimeoutMillis < 250) {
+      throw new IllegalArgumentException("connectionTimeoutMillis was " + connectionTimeoutMillis
+          + " but it must be at least 250");
+    }
     if (maximumPoolSize < 1) {
       throw new IllegalArgumentException("maximumPoolSize was " + maximumPoolSize + " but it must be at least 1");
     }
@@ -211,7 +223,7 @@ public final class DatabaseUrl {
     config.setDataSourceProperties(props);
     config.setMaximumPoolSize(maximumPoolSize);
     config.setMinimumIdle(Math.min(1, maximumPoolSize));
-    config.setConnectionTimeout(10_000);
+    config.setConnectionTimeout(connectionTimeoutMillis);
     config.setInitializationFailTimeout(-1);
     return new HikariDataSource(config);
   }

@@ -92,7 +92,7 @@ public final class JdbcConfigWriter {
       c.setAutoCommit(false);
       try {
         c.setReadOnly(true);
-        List<TableSpec.Changes<?>> changes = compute(ConfigRows.read(c), wanted);
+        List<TableSpec.Changes<?>> changes = compute(ConfigRows.read(c, true), wanted);
         c.commit();
         return toDiff(changes);
       } catch (SQLException | RuntimeException e) {
@@ -126,7 +126,7 @@ public final class JdbcConfigWriter {
           st.execute("LOCK TABLE kafka_topics, kafka_topic_schemas, pipeline_flows, pipeline_stages,"
               + " pipeline_stage_topics, topic_field_mappings, topic_table_configs IN EXCLUSIVE MODE");
         }
-        List<TableSpec.Changes<?>> changes = compute(ConfigRows.read(c), wanted);
+        List<TableSpec.Changes<?>> changes = compute(ConfigRows.read(c, true), wanted);
         ConfigDiff diff = toDiff(changes);
         if (diff.isEmpty()) {
           c.commit();

@@ -211,7 +211,7 @@ public final class JdbcMappingSource implements MappingSource {
     return () -> subscribers.remove(listener);
   }
 
-  /** {@code jdbc:postgresql://host:5432/db (user app)}: never a password. */
+  /** {@code postgresql://app@host:5432/db}, or what {@link Builder#description} set: never a password. */
   @Override
   public String describe() {
     return description;
@@ -368,7 +368,7 @@ public final class JdbcMappingSource implements MappingSource {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       c.setReadOnly(true);
-      ConfigRows rows = ConfigRows.read(c);
+      ConfigRows rows = ConfigRows.read(c, false);
       c.commit();
       return rows;
     } catch (SQLException e) {
@@ -423,16 +423,22 @@ public final class JdbcMappingSource implements MappingSource {
 
   private static String describe(DataSource dataSource) {
     if (dataSource instanceof HikariDataSource h && h.getJdbcUrl() != null) {
-      String url = DatabaseUrl.mask(h.getJdbcUrl());
-      int q = url.indexOf('?');
-      return (q < 0 ? url : url.substring(0, q)) + (h.getUsername() == null ? "" : " (user " + h.getUsername() + ")");
+      return describe(h.getJdbcUrl(), h.getUsername());
     }
     if (dataSource instanceof org.postgresql.ds.common.BaseDataSource pg) {
-      String url = DatabaseUrl.mask(pg.getUrl());
-      int q = url.indexOf('?');
-      return (q < 0 ? url : url.substring(0, q)) + (pg.getUser() == null ? "" : " (user " + pg.getUser() + ")");
+      return describe(pg.getUrl(), pg.getUser());
     }
     return "jdbc:" + dataSource.getClass().getSimpleName();
+  }
+
+  private static String describe(String url, String user) {
+    try {
+      return DatabaseUrl.parse(url).withCredentials(user, null).describe();
+    } catch (LoomException e) {
+      String masked = DatabaseUrl.mask(url);
+      int q = masked.indexOf('?');
+      return q < 0 ? masked : masked.substring(0, q);
+    }
   }
 
   /**

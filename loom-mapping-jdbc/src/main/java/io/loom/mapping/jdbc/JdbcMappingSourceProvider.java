@@ -28,6 +28,7 @@ import java.util.TreeSet;
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code user}, {@code password}</td><td>from the URL</td><td>credentials</td></tr>
  *   <tr><td>{@code pool_size}</td><td>2</td><td>connections of the source's pool</td></tr>
+ *   <tr><td>{@code connection_timeout_ms}</td><td>10000</td><td>longest wait for a connection (at least 250)</td></tr>
  *   <tr><td>{@code listen}</td><td>true</td><td>LISTEN for change notifications (false: poll only)</td></tr>
  *   <tr><td>{@code watch}</td><td>true</td><td>watch for changes at all (false: one-off reads)</td></tr>
  *   <tr><td>{@code debounce_ms}</td><td>250</td><td>quiet period after a notification</td></tr>
@@ -42,7 +43,7 @@ public final class JdbcMappingSourceProvider implements MappingSourceProvider {
 
   /** The setting keys {@link #create} understands. */
   public static final List<String> SETTINGS = List.of(
-      "user", "password", "pool_size", "listen", "watch", "debounce_ms", "poll_interval_ms", "include_inactive_topics",
+      "user", "password", "pool_size", "connection_timeout_ms", "listen", "watch", "debounce_ms", "poll_interval_ms", "include_inactive_topics",
       "migrate");
 
   @Override
@@ -78,6 +79,7 @@ public final class JdbcMappingSourceProvider implements MappingSourceProvider {
     }
     DatabaseUrl parsed = DatabaseUrl.parse(url).withCredentials(s.get("user"), s.get("password"));
     int poolSize = intSetting(s, "pool_size", 2, 1);
+    int connectionTimeout = intSetting(s, "connection_timeout_ms", 10_000, 250);
     boolean listen = booleanSetting(s, "listen", true);
     boolean watch = booleanSetting(s, "watch", true);
     int debounce = intSetting(s, "debounce_ms", 250, 1);
@@ -85,7 +87,7 @@ public final class JdbcMappingSourceProvider implements MappingSourceProvider {
     boolean inactive = booleanSetting(s, "include_inactive_topics", false);
     boolean migrate = booleanSetting(s, "migrate", false);
 
-    HikariDataSource pool = parsed.newPool("loom-config", poolSize);
+    HikariDataSource pool = parsed.newPool("loom-config", poolSize, connectionTimeout);
     try {
       return JdbcMappingSource.builder(pool)
           .owning(pool)

@@ -100,8 +100,9 @@ public final class MapperCache {
     return compilations.get();
   }
 
-  /** The number of mappers held now (approximately, while evictions are pending). */
+  /** The number of mappers held now, after pending evictions. */
   public long size() {
+    cache.cleanUp();
     return cache.estimatedSize();
   }
 

@@ -285,7 +285,13 @@ public final class Migrator {
     }
   }
 
+  /** The message of a JDBC failure with its SQLSTATE, and its cause's message when that says more (pool timeouts). */
   static String describe(SQLException e) {
-    return e.getMessage() + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
+    String message = String.valueOf(e.getMessage());
+    Throwable cause = e.getCause();
+    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
+      message += ": " + cause.getMessage();
+    }
+    return message + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")");
   }
 }

@@ -32,6 +32,9 @@ public final class ChangeWatcher implements AutoCloseable {
   /** The notification channel of the configuration tables. */
   public static final String CHANNEL = "loom_config_changed";
 
+  /** The {@code application_name} of the LISTEN connection, as seen in {@code pg_stat_activity}. */
+  public static final String APPLICATION_NAME = "loom-config-listener";
+
   private static final Logger LOG = LoggerFactory.getLogger(ChangeWatcher.class);
   private static final long WAIT_SLICE_MILLIS = 200;
 
@@ -219,6 +222,7 @@ public final class ChangeWatcher implements AutoCloseable {
       PGConnection pg = c.unwrap(PGConnection.class);
       c.setAutoCommit(true);
       try (Statement st = c.createStatement()) {
+        st.execute("SET application_name = '" + APPLICATION_NAME + "'");
         st.execute("LISTEN " + CHANNEL);
       }
       connection = c;

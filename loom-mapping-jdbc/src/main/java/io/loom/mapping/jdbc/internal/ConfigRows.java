@@ -16,9 +16,9 @@ import java.util.List;
  * {@code ConfigSnapshot} (checking enum texts and cross-table consistency and remembering each row's
  * id to locate problems); the writer turns a snapshot into the same rows (without ids) and compares
  * them with what {@link #read} found. Text enums (data_type, transformation, ...) stay text here: an
- * unknown value must survive reading so that it can be reported with its row. JSON columns are held in
- * canonical form so that equal documents compare equal. {@link #read} issues exactly one query per
- * table, never one per topic.
+ * unknown value must survive reading so that it can be reported with its row. For comparing, JSON columns
+ * are read in canonical form so that equal documents compare equal. {@link #read} issues exactly one query
+ * per table, never one per topic.
  */
 public record ConfigRows(
     long revision,
@@ -138,8 +138,12 @@ public record ConfigRows(
   /**
    * Reads every configuration row with the connection's current transaction; the caller chooses the
    * isolation (REPEATABLE READ, so that all tables and the revision are one consistent snapshot).
+   *
+   * @param canonicalJson put JSON columns in canonical form (needed to compare them; the model's records
+   *     canonicalize on their own, so loading skips it)
    */
-  public static ConfigRows read(Connection c) throws SQLException {
+  public static ConfigRows read(Connection c, boolean canonicalJson) throws SQLException {
+    java.util.function.UnaryOperator<String> json = canonicalJson ? ConfigRows::canonical : s -> s;
     long revision;
     try (PreparedStatement ps = c.prepareStatement(REVISION_SQL); ResultSet rs = ps.executeQuery()) {
       revision = rs.next() ? rs.getLong(1) : 0L;
@@ -154,7 +158,7 @@ public record ConfigRows(
     List<SchemaRow> schemas = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(SCHEMAS_SQL); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        schemas.add(new SchemaRow(rs.getInt(1), rs.getString(2), rs.getString(3), canonical(rs.getString(4)),
+        schemas.add(new SchemaRow(rs.getInt(1), rs.getString(2), rs.getString(3), json.apply(rs.getString(4)),
             rs.getString(5), rs.getBoolean(6)));
       }
     }
@@ -170,7 +174,7 @@ public record ConfigRows(
       while (rs.next()) {
         BigDecimal threshold = rs.getBigDecimal(13);
         stages.add(new StageRow(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
-            rs.getString(6), rs.getInt(7), canonical(rs.getString(8)), rs.getObject(9, Integer.class), rs.getInt(10),
+            rs.getString(6), rs.getInt(7), json.apply(rs.getString(8)), rs.getObject(9, Integer.class), rs.getInt(10),
             rs.getInt(11), rs.getObject(12, Integer.class), threshold == null ? null : threshold.doubleValue()));
       }
     }
