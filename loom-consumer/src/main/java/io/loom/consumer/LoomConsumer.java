@@ -496,8 +496,9 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     if (previous != null && previous.problems().equals(refusal.problems())) {
       LOG.debug("configuration from {} still refused after {}", source.describe(), trigger);
     } else {
-      LOG.warn("configuration from {} refused after {} ({} problems); {} stays in force:\n{}", source.describe(), trigger,
-          problems.size(), current == null ? "no configuration" : "configuration " + current.fingerprint(), list);
+      LOG.warn("configuration from {} refused after {} ({} problem{}); {} stays in force:\n{}", source.describe(),
+          trigger, problems.size(), problems.size() == 1 ? "" : "s",
+          current == null ? "no configuration" : "configuration " + current.fingerprint(), list);
     }
     return ReloadResult.refused(source.describe(), current, problems);
   }

@@ -678,21 +678,23 @@ public final class ConsumerLoop implements Runnable {
       return;
     }
     state.database(true, "offsets read at " + clock.instant());
-    List<String> positioned = new ArrayList<>();
+    waiting.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    List<String> fromStore = new ArrayList<>();
+    List<String> fromKafka = new ArrayList<>();
     for (TopicPartition tp : waiting) {
       PartitionState ps = partitions.get(tp);
       Long offset = stored.get(new SourcePartition(tp.topic(), tp.partition()));
+      if (offset == null) {
+        offset = ps.rewindTo;
+      } else {
+        ps.stored = offset;
+      }
       if (offset != null) {
         consumer.seek(tp, offset);
         ps.position = offset;
-        ps.stored = offset;
-        positioned.add(tp + "@" + offset);
-      } else if (ps.rewindTo != null) {
-        consumer.seek(tp, ps.rewindTo);
-        ps.position = ps.rewindTo;
-        positioned.add(tp + "@" + ps.rewindTo + " (nothing stored yet)");
+        fromStore.add(tp.topic() + "[" + tp.partition() + "]@" + offset);
       } else {
-        positioned.add(tp + " (nothing stored: committed Kafka offset or auto.offset.reset)");
+        fromKafka.add(tp.topic() + "[" + tp.partition() + "]");
       }
       ps.rewindTo = null;
       ps.awaitingPosition = false;
@@ -704,7 +706,13 @@ public final class ConsumerLoop implements Runnable {
     if (!retrying && running.get()) {
       state.runState(RunState.RUNNING);
     }
-    LOG.info("resuming {}", String.join(", ", positioned));
+    if (!fromStore.isEmpty()) {
+      LOG.info("resuming from the stored offsets: {}", String.join(", ", fromStore));
+    }
+    if (!fromKafka.isEmpty()) {
+      LOG.info("no stored offset for {}: starting at the group's committed Kafka offset, else per auto.offset.reset",
+          String.join(", ", fromKafka));
+    }
     syncPause();
   }
 
