@@ -247,7 +247,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
       });
       subscription = source.subscribe(this::scheduleReload);
       if (!configPollInterval.isZero()) {
-        reloader.scheduleWithFixedDelay(() -> reloadQuietly("periodic check"), configPollInterval.toMillis(),
+        reloader.scheduleWithFixedDelay(() -> reloadQuietly("periodic check", false), configPollInterval.toMillis(),
             configPollInterval.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
@@ -398,7 +398,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
    */
   @Override
   public ReloadResult reloadConfig() {
-    return reload("reload request");
+    return reload("reload request", true);
   }
 
   private void scheduleReload() {
@@ -407,7 +407,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
       try {
         r.execute(() -> {
           reloadQueued.set(false);
-          reloadQuietly("change notification");
+          reloadQuietly("change notification", true);
         });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         reloadQueued.set(false);
@@ -415,22 +415,26 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     }
   }
 
-  private void reloadQuietly(String trigger) {
+  private void reloadQuietly(String trigger, boolean fresh) {
     try {
-      reload(trigger);
+      reload(trigger, fresh);
     } catch (RuntimeException e) {
       LOG.warn("configuration reload after {} failed: {}", trigger, e.toString());
     }
   }
 
-  private ReloadResult reload(String trigger) {
+  /**
+   * @param fresh read the source bypassing its cache ({@link MappingSource#reload()}); the periodic check
+   *     uses {@link MappingSource#load()}, which a caching source answers from its cache kept fresh by its watcher
+   */
+  private ReloadResult reload(String trigger, boolean fresh) {
     synchronized (reloadLock) {
       ActiveConfig current = accepted;
       ConfigSnapshot currentSnapshot = current == null ? null : current.snapshot();
       String sourceName = source.describe();
       ConfigSnapshot snapshot;
       try {
-        snapshot = source.reload();
+        snapshot = fresh ? source.reload() : source.load();
       } catch (InvalidConfigurationException e) {
         return refused(trigger, null, e.problems(), currentSnapshot);
       } catch (RuntimeException e) {

@@ -707,11 +707,11 @@ public final class ConsumerLoop implements Runnable {
       state.runState(RunState.RUNNING);
     }
     if (!fromStore.isEmpty()) {
-      LOG.info("resuming from the stored offsets: {}", String.join(", ", fromStore));
+      LOG.info("resuming from the stored offsets: {}", summary(fromStore));
     }
     if (!fromKafka.isEmpty()) {
       LOG.info("no stored offset for {}: starting at the group's committed Kafka offset, else per auto.offset.reset",
-          String.join(", ", fromKafka));
+          summary(fromKafka));
     }
     syncPause();
   }
@@ -904,8 +904,13 @@ public final class ConsumerLoop implements Runnable {
     List<String> names = new ArrayList<>();
     tps.stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
         .forEach(tp -> names.add(tp.topic() + "[" + tp.partition() + "]"));
-    return names.size() <= 12 ? names.toString()
-        : names.subList(0, 12) + " and " + (names.size() - 12) + " more";
+    return "[" + summary(names) + "]";
+  }
+
+  /** The first dozen items, then how many more. */
+  private static String summary(List<String> items) {
+    return items.size() <= 12 ? String.join(", ", items)
+        : String.join(", ", items.subList(0, 12)) + " and " + (items.size() - 12) + " more";
   }
 
   // ---------------------------------------------------------------------------------------------
