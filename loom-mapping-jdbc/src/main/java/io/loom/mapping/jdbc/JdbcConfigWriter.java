@@ -89,6 +89,7 @@ public final class JdbcConfigWriter {
     ConfigRows wanted = check(snapshot);
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
+      boolean readOnly = c.isReadOnly();
       c.setAutoCommit(false);
       try {
         c.setReadOnly(true);
@@ -99,7 +100,7 @@ public final class JdbcConfigWriter {
         c.rollback();
         throw e;
       } finally {
-        c.setReadOnly(false);
+        c.setReadOnly(readOnly);
         c.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {

@@ -121,6 +121,7 @@ public final class ChangeWatcher implements AutoCloseable {
   /** Starts the thread. */
   public void start() {
     mode = listenConnections == null ? Mode.POLLING : Mode.STOPPED;
+    nextConnectAt = System.nanoTime();
     thread.start();
   }
 
