@@ -75,6 +75,25 @@ class JdbcMappingSourceReloadTest {
   }
 
   @Test
+  void subscriber_whenCalled_alreadyGetsTheNewSnapshotFromLoad() {
+    Db db = database("reload_subscriber_sees_new");
+    try (JdbcMappingSource source = JdbcMappingSource.builder(db.dataSource).debounce(ofMillis(10)).build()) {
+      source.load();
+      List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      source.subscribe(() -> seen.add(source.load().topic(TOPIC).orElseThrow().retentionDays()));
+      awaitListening(db);
+
+      for (int days = 20; days < 25; days++) {
+        db.exec("UPDATE kafka_topics SET retention_days = " + days);
+        int expected = days;
+        await().atMost(ofSeconds(10)).until(() -> seen.contains(expected));
+      }
+
+      assertThat(seen).containsExactly(20, 21, 22, 23, 24);
+    }
+  }
+
+  @Test
   void load_whileARefreshIsReading_servesThePreviousSnapshot() throws SQLException {
     Db db = database("reload_serves_old");
     try (JdbcMappingSource source = JdbcMappingSource.builder(db.dataSource).build();
