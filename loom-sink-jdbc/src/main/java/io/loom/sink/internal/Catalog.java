@@ -1,0 +1,156 @@
+package io.loom.sink.internal;
+
+import io.loom.sink.TableTarget;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Design note: the sink's cached knowledge of the database: table metadata (read once per table),
+ * the plan of every target, the answers of cast probes, whether TimescaleDB is installed, and which
+ * tables were already converted to hypertables. {@link #invalidate()} forgets all of it (after a
+ * configuration or schema change); concurrent writers may read the same table twice, never a torn
+ * entry. Every query runs on the caller's connection in auto-commit mode.
+ */
+final class Catalog {
+  private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+
+  private final ConcurrentHashMap<String, TableMetadata> tables = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<TableTarget, TablePlan> plans = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Boolean> casts = new ConcurrentHashMap<>();
+  private final Set<String> hypertablesDone = ConcurrentHashMap.newKeySet();
+  private final Set<String> hypertablesIgnored = ConcurrentHashMap.newKeySet();
+  private volatile Boolean timescale;
+
+  /** The plan of {@code target}, reading metadata (and converting a hypertable) on first use. */
+  TablePlan plan(Connection conn, TableTarget target) throws SQLException {
+    TablePlan plan = plans.get(target);
+    if (plan != null) {
+      return plan;
+    }
+    TableMetadata metadata = metadata(conn, target.table());
+    if (target.hypertable() != null && metadata.exists()) {
+      convertToHypertable(conn, target);
+    }
+    plan = build(conn, target, metadata);
+    if (plan.usable()) {
+      LOG.debug("{}: {}", target.table(), plan.description());
+    }
+    plans.put(target, plan);
+    return plan;
+  }
+
+  /** A plan read fresh from the database (for checks), without touching the caches of writes. */
+  TablePlan freshPlan(Connection conn, TableTarget target) throws SQLException {
+    return build(conn, target, TableMetadata.read(conn, target.table()));
+  }
+
+  private TablePlan build(Connection conn, TableTarget target, TableMetadata metadata) throws SQLException {
+    try {
+      return TablePlan.build(target, metadata, (from, to) -> canCast(conn, from, to));
+    } catch (ProbeFailure e) {
+      throw e.sqlCause();
+    }
+  }
+
+  private TableMetadata metadata(Connection conn, String table) throws SQLException {
+    TableMetadata metadata = tables.get(table);
+    if (metadata == null) {
+      metadata = TableMetadata.read(conn, table);
+      tables.put(table, metadata);
+    }
+    return metadata;
+  }
+
+  private boolean canCast(Connection conn, String from, String to) {
+    String key = from + "->" + to;
+    Boolean known = casts.get(key);
+    if (known != null) {
+      return known;
+    }
+    boolean ok;
+    // Both type names are printed by PostgreSQL (format_type) or fixed by the sink, never configuration.
+    try (Statement st = conn.createStatement()) {
+      st.execute("SELECT CAST(CAST(NULL AS " + from + ") AS " + to + ")");
+      ok = true;
+    } catch (SQLException e) {
+      if (SqlStates.classify(e) != SqlStates.Kind.SCHEMA) {
+        throw new ProbeFailure(e);
+      }
+      ok = false;
+    }
+    casts.put(key, ok);
+    return ok;
+  }
+
+  boolean timescaleInstalled(Connection conn) throws SQLException {
+    Boolean known = timescale;
+    if (known == null) {
+      try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(Hypertables.EXTENSION_QUERY)) {
+        known = rs.next();
+      }
+      timescale = known;
+    }
+    return known;
+  }
+
+  private void convertToHypertable(Connection conn, TableTarget target) throws SQLException {
+    String table = target.table();
+    if (!timescaleInstalled(conn)) {
+      if (hypertablesIgnored.add(table)) {
+        LOG.info("{}: the timescaledb extension is not installed; the hypertable settings (time column {}) are ignored"
+            + " and the table stays a plain PostgreSQL table", table, target.hypertable().timeColumn());
+      }
+      return;
+    }
+    if (hypertablesDone.contains(table)) {
+      return;
+    }
+    Hypertables.Statement statement = Hypertables.createHypertable(table, target.hypertable());
+    LOG.info("{}: converting to a TimescaleDB hypertable on {} (chunk interval {})", table,
+        target.hypertable().timeColumn(), target.hypertable().chunkInterval() == null ? "default"
+            : target.hypertable().chunkInterval());
+    try (PreparedStatement ps = conn.prepareStatement(statement.sql())) {
+      for (int i = 0; i < statement.parameters().size(); i++) {
+        ps.setObject(i + 1, statement.parameters().get(i));
+      }
+      ps.execute();
+    }
+    hypertablesDone.add(table);
+  }
+
+  void invalidate() {
+    tables.clear();
+    plans.clear();
+    casts.clear();
+    hypertablesDone.clear();
+    timescale = null;
+  }
+
+  void invalidate(Iterable<String> tableNames) {
+    for (String table : tableNames) {
+      tables.remove(table);
+      plans.keySet().removeIf(t -> t.table().equals(table));
+      hypertablesDone.remove(table);
+    }
+  }
+
+  /** A cast probe that failed for a reason other than a missing cast (the connection broke). */
+  static final class ProbeFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ProbeFailure(SQLException cause) {
+      super(cause);
+    }
+
+    SQLException sqlCause() {
+      return (SQLException) getCause();
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.loom.sink.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.loom.mapping.Column;
+import io.loom.mapping.ConflictStrategy;
+import io.loom.mapping.DataType;
+import io.loom.mapping.Hypertable;
+import io.loom.sink.TableTarget;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The SQL the sink generates, from hand-made metadata (no database). */
+class TablePlanTest {
+  private static final TablePlan.CastProbe NO_CASTS = (from, to) -> false;
+
+  private static TableMetadata.ColumnInfo col(String name, String type, int oid, boolean notNull, boolean hasDefault) {
+    return new TableMetadata.ColumnInfo(name, 0, type, oid, 0, notNull, hasDefault, false, false);
+  }
+
+  private static TableMetadata readings(List<TableMetadata.UniqueIndex> indexes, TableMetadata.ColumnInfo... extra) {
+    Map<String, TableMetadata.ColumnInfo> columns = new LinkedHashMap<>();
+    columns.put("device_id", col("device_id", "text", PgTypes.TEXT, true, false));
+    columns.put("timestamp", col("timestamp", "timestamp with time zone", PgTypes.TIMESTAMPTZ, true, false));
+    columns.put("value", col("value", "double precision", PgTypes.FLOAT8, false, false));
+    for (TableMetadata.ColumnInfo c : extra) {
+      columns.put(c.name(), c);
+    }
+    return new TableMetadata("readings", true, 'r', columns, indexes);
+  }
+
+  private static final List<TableMetadata.UniqueIndex> PK =
+      List.of(new TableMetadata.UniqueIndex("readings_pkey", true, List.of("timestamp", "device_id"), false, false));
+
+  private static TableTarget target(List<String> key, ConflictStrategy strategy) {
+    return new TableTarget("readings", List.of(new Column(0, "device_id", DataType.STRING, null),
+        new Column(1, "timestamp", DataType.TIMESTAMP, null), new Column(2, "value", DataType.FLOAT, null)),
+        key, strategy, null);
+  }
+
+  private static final List<String> KEY = List.of("device_id", "timestamp");
+
+  @Test
+  void append_copiesStraightIntoTheTable() {
+    TablePlan plan = TablePlan.build(target(List.of(), ConflictStrategy.IGNORE), readings(List.of()), NO_CASTS);
+
+    assertThat(plan.problems()).isEmpty();
+    assertThat(plan.path()).isEqualTo(TablePlan.Path.APPEND_DIRECT);
+    assertThat(plan.directCopySql())
+        .isEqualTo("COPY \"readings\" (\"device_id\", \"timestamp\", \"value\") FROM STDIN (FORMAT binary)");
+    assertThat(plan.insertSql()).endsWith("WHERE \"loom$seq\" >= ? AND \"loom$seq\" < ?");
+  }
+
+  @Test
+  void ignore_usesFastPathAndStagingWithDoNothing() {
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.IGNORE), readings(PK), NO_CASTS);
+
+    assertThat(plan.path()).isEqualTo(TablePlan.Path.IGNORE_FAST);
+    assertThat(plan.stagingDdl()).matches("CREATE TEMP TABLE IF NOT EXISTS \"loom_stage_[0-9a-f]{16}\" \\(\"loom\\$seq\""
+        + " bigint, \"device_id\" text, \"timestamp\" timestamp with time zone, \"value\" double precision\\) ON COMMIT"
+        + " DELETE ROWS");
+    String stage = plan.stagingTable();
+    assertThat(plan.stagingCopySql()).isEqualTo("COPY " + stage
+        + " (\"loom$seq\", \"device_id\", \"timestamp\", \"value\") FROM STDIN (FORMAT binary)");
+    assertThat(plan.insertSql()).isEqualTo("INSERT INTO \"readings\" (\"device_id\", \"timestamp\", \"value\") SELECT"
+        + " \"device_id\", \"timestamp\", \"value\" FROM " + stage + " WHERE \"loom$seq\" >= ? AND \"loom$seq\" < ?"
+        + " ON CONFLICT (\"device_id\", \"timestamp\") DO NOTHING");
+  }
+
+  @Test
+  void update_setsMappedNonKeyColumns() {
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.UPDATE),
+        readings(PK, col("note", "text", PgTypes.TEXT, false, false)), NO_CASTS);
+
+    assertThat(plan.path()).isEqualTo(TablePlan.Path.UPDATE);
+    assertThat(plan.insertSql()).endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO UPDATE SET \"value\" = EXCLUDED.\"value\"");
+  }
+
+  @Test
+  void replace_setsUnmappedColumnsToDefault_andSkipsGeneratedAndIdentity() {
+    TableMetadata metadata = readings(PK, col("note", "text", PgTypes.TEXT, false, true),
+        new TableMetadata.ColumnInfo("gen", 0, "bigint", PgTypes.INT8, 0, false, false, false, true),
+        new TableMetadata.ColumnInfo("id", 0, "bigint", PgTypes.INT8, 0, true, false, true, false));
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.REPLACE), metadata, NO_CASTS);
+
+    assertThat(plan.insertSql()).endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO UPDATE SET \"value\" ="
+        + " EXCLUDED.\"value\", \"note\" = DEFAULT");
+  }
+
+  @Test
+  void keyOnly_update_doesNothingOnConflict() {
+    TableTarget keyOnly = new TableTarget("readings", List.of(new Column(0, "device_id", DataType.STRING, null),
+        new Column(1, "timestamp", DataType.TIMESTAMP, null)), KEY, ConflictStrategy.UPDATE, null);
+
+    assertThat(TablePlan.build(keyOnly, readings(PK), NO_CASTS).insertSql())
+        .endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO NOTHING");
+  }
+
+  @Test
+  void castColumn_goesThroughStagingOfTheNaturalType() {
+    Map<String, TableMetadata.ColumnInfo> columns = new LinkedHashMap<>();
+    columns.put("addr", col("addr", "inet", 869, false, false));
+    TableTarget target = new TableTarget("hosts", List.of(new Column(0, "addr", DataType.STRING, null)), List.of(),
+        ConflictStrategy.IGNORE, null);
+    TablePlan plan = TablePlan.build(target, new TableMetadata("hosts", true, 'r', columns, List.of()),
+        (from, to) -> from.equals("text") && to.equals("inet"));
+
+    assertThat(plan.path()).isEqualTo(TablePlan.Path.APPEND_STAGED);
+    assertThat(plan.stagingDdl()).contains("(\"loom$seq\" bigint, \"addr\" text)");
+    assertThat(plan.insertSql()).startsWith("INSERT INTO \"hosts\" (\"addr\") SELECT \"addr\"::inet FROM pg_temp.");
+    assertThat(plan.description()).isEqualTo("append: binary COPY into a staging table, then INSERT INTO hosts ..."
+        + " SELECT; PostgreSQL casts addr (text -> inet)");
+  }
+
+  @Test
+  void partialOrExpressionIndex_isNoArbiter() {
+    List<TableMetadata.UniqueIndex> indexes = List.of(
+        new TableMetadata.UniqueIndex("p", false, List.of("device_id", "timestamp"), true, false),
+        new TableMetadata.UniqueIndex("e", false, List.of("device_id", "timestamp"), false, true));
+
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.IGNORE), readings(indexes), NO_CASTS);
+
+    assertThat(plan.usable()).isFalse();
+    assertThat(plan.problems()).extracting(TablePlan.Problem::message).containsExactly("upsert key (device_id, timestamp)"
+        + " has no primary key or unique index on exactly these columns in table 'readings'; its unique indexes are"
+        + " p (device_id, timestamp) WHERE ...; e (device_id, timestamp, <expression>) (needed for conflict strategy ignore)");
+  }
+
+  @Test
+  void view_isNotATable() {
+    TableMetadata view = new TableMetadata("readings", true, 'v', readings(PK).columns(), List.of());
+
+    assertThat(TablePlan.build(target(List.of(), ConflictStrategy.IGNORE), view, NO_CASTS).problems())
+        .extracting(TablePlan.Problem::message)
+        .containsExactly("'readings' is not a table (relkind 'v'); rows can only be written to tables");
+  }
+
+  @Test
+  void hypertable_sqlPassesEveryConfiguredValueAsParameter() {
+    Hypertables.Statement withInterval = Hypertables.createHypertable("telemetry.readings", new Hypertable("timestamp", " 1 day "));
+    assertThat(withInterval.sql()).isEqualTo("SELECT create_hypertable(?::regclass, ?::name, chunk_time_interval =>"
+        + " ?::interval, if_not_exists => true, migrate_data => true)");
+    assertThat(withInterval.parameters()).containsExactly("\"telemetry\".\"readings\"", "timestamp", "1 day");
+
+    Hypertables.Statement defaults = Hypertables.createHypertable("readings", new Hypertable("ts", null));
+    assertThat(defaults.sql())
+        .isEqualTo("SELECT create_hypertable(?::regclass, ?::name, if_not_exists => true, migrate_data => true)");
+    assertThat(defaults.parameters()).containsExactly("\"readings\"", "ts");
+
+    assertThatThrownBy(() -> Hypertables.createHypertable("readings", new Hypertable("ts; drop", null)))
+        .hasMessage("hypertable time column 'ts; drop' is not allowed; expected ^[a-z_][a-z0-9_]{0,62}$");
+  }
+
+  @Test
+  void offsetsTable_hasTheExactDefinition() {
+    assertThat(OffsetStore.CREATE_TABLE).isEqualTo("CREATE TABLE IF NOT EXISTS loom_offsets (consumer_group text NOT NULL,"
+        + " topic text NOT NULL, kafka_partition integer NOT NULL, next_offset bigint NOT NULL, updated_at timestamptz"
+        + " NOT NULL DEFAULT now(), PRIMARY KEY (consumer_group, topic, kafka_partition))");
+  }
+}
