@@ -129,6 +129,8 @@ public final class JdbcMappingSource implements MappingSource {
   private final AtomicBoolean watcherStarted = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean refreshQueued = new AtomicBoolean();
+  /** The revision when watching started, for changes made before anything was loaded; -1 if unknown. */
+  private volatile long watchedFromRevision = -1;
   private final Object watcherLock = new Object();
   private volatile ChangeWatcher watcher;
   private volatile List<String> lastInactive = List.of();
@@ -272,6 +274,7 @@ public final class JdbcMappingSource implements MappingSource {
       if (watcherStarted.get() || closed.get()) {
         return;
       }
+      watchedFromRevision = readRevisionQuietly();
       ChangeWatcher.ConnectionFactory factory = listen ? listenConnections::open : null;
       watcher = new ChangeWatcher(factory, dataSource, debounce, debounce.multipliedBy(20), pollInterval, maxBackoff,
           this::loadedRevision, this::refreshInBackground, description);
@@ -280,9 +283,19 @@ public final class JdbcMappingSource implements MappingSource {
     }
   }
 
+  /** The revision of the served snapshot or, before one is loaded, the revision when watching started. */
   private long loadedRevision() {
     Loaded current = cache.getIfPresent(KEY);
-    return current == null ? -1 : current.revision();
+    return current == null ? watchedFromRevision : current.revision();
+  }
+
+  private long readRevisionQuietly() {
+    try (Connection c = dataSource.getConnection()) {
+      return ConfigRows.readRevision(c);
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("cannot read the configuration revision of {} yet: {}", description, e.getMessage());
+      return -1;
+    }
   }
 
   /**
