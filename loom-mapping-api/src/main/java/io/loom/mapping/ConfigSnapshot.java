@@ -34,7 +34,8 @@ public final class ConfigSnapshot {
       List<TopicDefinition> topics, List<TopicSchema> schemas, List<TopicMapping> mappings, List<PipelineFlow> flows) {
     this.topics = sorted(topics, Comparator.comparing(TopicDefinition::topicName));
     this.schemas =
-        sorted(schemas, Comparator.comparing(TopicSchema::topicName).thenComparing(ConfigSnapshot::versionOrder));
+        sorted(schemas, Comparator.comparing(TopicSchema::topicName).thenComparing(ConfigSnapshot::versionOrder)
+            .thenComparing(TopicSchema::version));
     this.mappings = sorted(mappings, Comparator.comparing(TopicMapping::topic));
     this.flows = sorted(flows, Comparator.comparing(PipelineFlow::flowName));
     this.mappingsByTopic = index(this.mappings, TopicMapping::topic);

@@ -77,7 +77,9 @@ public final class ConfigValidator {
     Set<String> registered = new HashSet<>();
     for (TopicDefinition topic : snapshot.topics()) {
       String path = "topics[" + topic.topicName() + "]";
-      registered.add(topic.topicName());
+      if (!registered.add(topic.topicName())) {
+        problem(path, "topic '" + topic.topicName() + "' is registered more than once");
+      }
       checkTopicName(path + ".topic_name", topic.topicName());
       if (!COMPRESSION_TYPES.contains(topic.compressionType())) {
         problem(path + ".compression_type", "compression type '" + topic.compressionType() + "' is unknown; expected one of "
@@ -94,8 +96,13 @@ public final class ConfigValidator {
       }
     }
     Map<String, Integer> currentVersions = new HashMap<>();
+    Set<String> versions = new HashSet<>();
     for (TopicSchema schema : snapshot.schemas()) {
       String path = "schemas[" + schema.topicName() + "/" + schema.version() + "]";
+      if (!versions.add(schema.topicName() + "/" + schema.version())) {
+        problem(path, "schema version '" + schema.version() + "' of topic '" + schema.topicName()
+            + "' appears more than once");
+      }
       if (!registered.isEmpty() && !registered.contains(schema.topicName())) {
         problem(path + ".topic_name", "schema of topic '" + schema.topicName() + "' which is not in the topic registry");
       }
@@ -113,10 +120,18 @@ public final class ConfigValidator {
         problem(path + ".is_current", "topic '" + schema.topicName() + "' has more than one current schema version");
       }
     }
+    Set<String> mapped = new HashSet<>();
     for (TopicMapping mapping : snapshot.mappings()) {
+      if (!mapped.add(mapping.topic())) {
+        problem("mappings[" + mapping.topic() + "]", "topic '" + mapping.topic() + "' has more than one mapping");
+      }
       checkMapping(mapping);
     }
+    Set<String> flowNames = new HashSet<>();
     for (PipelineFlow flow : snapshot.flows()) {
+      if (!flowNames.add(flow.flowName())) {
+        problem("flows[" + flow.flowName() + "]", "flow '" + flow.flowName() + "' appears more than once");
+      }
       checkFlow(flow, registered);
     }
   }
@@ -180,8 +195,8 @@ public final class ConfigValidator {
     }
     for (String key : mapping.upsertKey()) {
       if (!columns.contains(key)) {
-        problem(path + ".upsert_key", "upsert key column '" + key + "' is not mapped by any field; mapped columns are "
-            + String.join(", ", new java.util.TreeSet<>(columns)));
+        problem(path + ".upsert_key", "upsert key column '" + key + "' is not mapped by any field; "
+            + (columns.isEmpty() ? "no column is mapped" : "mapped columns are " + String.join(", ", new java.util.TreeSet<>(columns))));
       }
     }
     if (mapping.upsertKey().size() != new HashSet<>(mapping.upsertKey()).size()) {
@@ -202,6 +217,9 @@ public final class ConfigValidator {
     SchemaValidation validation = mapping.schemaValidation();
     if (validation.versionField() != null && !validation.enabled()) {
       problem(path + ".schema_version_field", "a schema version field is set but schema validation is off");
+    }
+    if (validation.versionHeader() != null && !validation.enabled()) {
+      problem(path + ".schema_version_header", "a schema version header is set but schema validation is off");
     }
   }
 

@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /** Masks secrets in text that may reach a log, an exception or {@code /status}. */
 public final class Redaction {
-  private static final Pattern URL_PASSWORD = Pattern.compile("(//[^:/@\\s]+:)[^@\\s]*@");
+  /** The password of {@code //user:password@host}; up to the last '@' of the authority, as it may contain '@'. */
+  private static final Pattern URL_PASSWORD = Pattern.compile("(//[^:/@\\s]+:)[^/\\s]*@");
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&;\\s]*");
 
   private Redaction() {}
