@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fresh schema in the JVM-shared embedded PostgreSQL, with a small HikariCP pool whose connections
- * use it as their search path, and helpers to build targets, feed rows and read tables back.
+ * use it as their search path, and methods to build targets, feed rows and read tables back.
  */
 final class SinkDatabase implements AutoCloseable {
   private static final AtomicInteger SCHEMAS = new AtomicInteger();

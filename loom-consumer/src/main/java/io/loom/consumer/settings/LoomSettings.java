@@ -182,6 +182,32 @@ public final class LoomSettings {
             + Setting.DATABASE_URL.flag() + ", e.g. postgresql://user:password@localhost:5432/loom")));
   }
 
+  /**
+   * Where the mapping configuration comes from, as a location for {@link
+   * io.loom.mapping.MappingSources#open(String, Map)}: the database URL when {@link #useDatabaseConfig()},
+   * otherwise {@code yaml:<yaml file>}. May carry a password: never log it, log the source's {@code
+   * describe()}.
+   */
+  public String configLocation() {
+    return useDatabaseConfig() ? requireDatabaseUrl("reading the configuration from the database")
+        : "yaml:" + yamlFile();
+  }
+
+  /**
+   * The settings to open {@link #configLocation()} with: the database credentials given apart from the
+   * URL ({@code user}, {@code password}) when the configuration comes from the database, else none.
+   * Holds a secret: never log it.
+   */
+  public Map<String, String> configSourceSettings() {
+    if (!useDatabaseConfig()) {
+      return Map.of();
+    }
+    Map<String, String> map = new TreeMap<>();
+    databaseUser().ifPresent(u -> map.put("user", u));
+    databasePassword().ifPresent(p -> map.put("password", p));
+    return Collections.unmodifiableMap(map);
+  }
+
   /** {@link Setting#DATABASE_USER}. */
   public Optional<String> databaseUser() {
     return find(Setting.DATABASE_USER);

@@ -3,6 +3,7 @@ package io.loom.consumer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loom.consumer.settings.Setting;
+import io.loom.mapping.yaml.SampleConfiguration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The runnable jar, run as users run it: {@code java -jar loom.jar ...} in a child process. */
 class LoomJarIT {
@@ -67,6 +69,16 @@ class LoomJarIT {
 
     assertThat(r.status()).isZero();
     assertThat(r.out()).contains("from-env  (environment KAFKA_GROUP_ID)").doesNotContain("t0ps3cret");
+  }
+
+  @Test
+  void validate_findsTheYamlSourceThroughTheMergedServiceFiles(@TempDir Path dir) throws Exception {
+    Path sample = SampleConfiguration.copyTo(dir);
+
+    Result r = java(Map.of("LOOM_CONFIG_YAML_FILE", sample.toString()), "validate");
+
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("configuration from yaml:" + sample + " is valid: 10 mapped topics");
   }
 
   @Test

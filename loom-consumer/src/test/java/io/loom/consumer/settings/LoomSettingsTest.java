@@ -331,6 +331,25 @@ class LoomSettingsTest {
   }
 
   @Test
+  void configLocation_isTheYamlFileByDefault() {
+    LoomSettings settings = LoomSettings.builder().environment(Map.of("LOOM_DATABASE_PASSWORD", "pw")).build();
+
+    assertThat(settings.configLocation()).isEqualTo("yaml:config/topic_mappings.yml");
+    assertThat(settings.configSourceSettings()).isEmpty();
+  }
+
+  @Test
+  void configLocation_isTheDatabaseWithCredentialsWhenUseDatabaseConfig() {
+    LoomSettings settings = LoomSettings.builder()
+        .environment(Map.of("USE_DATABASE_CONFIG", "true", "LOOM_DATABASE_URL", "jdbc:postgresql://db/loom",
+            "LOOM_DATABASE_USER", "app", "LOOM_DATABASE_PASSWORD", "pw"))
+        .build();
+
+    assertThat(settings.configLocation()).isEqualTo("jdbc:postgresql://db/loom");
+    assertThat(settings.configSourceSettings()).containsExactly(Map.entry("password", "pw"), Map.entry("user", "app"));
+  }
+
+  @Test
   void bindAddresses_areAList() {
     LoomSettings settings = LoomSettings.builder().argument(Setting.ADMIN_BIND_ADDRESS, "127.0.0.1, ::1").build();
 

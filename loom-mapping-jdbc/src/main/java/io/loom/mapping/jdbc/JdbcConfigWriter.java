@@ -89,6 +89,7 @@ public final class JdbcConfigWriter {
     ConfigRows wanted = check(snapshot);
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
+      boolean readOnly = c.isReadOnly();
       c.setAutoCommit(false);
       try {
         c.setReadOnly(true);
@@ -99,7 +100,7 @@ public final class JdbcConfigWriter {
         c.rollback();
         throw e;
       } finally {
-        c.setReadOnly(false);
+        c.setReadOnly(readOnly);
         c.setAutoCommit(autoCommit);
       }
     } catch (SQLException e) {
@@ -222,56 +223,32 @@ public final class JdbcConfigWriter {
     return new ConfigDiff.TableDiff(ch.spec().table(), added, changed, removed);
   }
 
-  /** Validates the snapshot for writing and turns it into rows. */
+  /**
+   * Validates the snapshot for writing and turns it into rows. Besides {@link ConfigValidator} (which also
+   * refuses repeated topics, schema versions, mappings, flows and columns), the tables need a registry row
+   * for every topic a mapping, schema or stage names; the validator checks schemas and stages against the
+   * registry only when there is one, and mappings not at all.
+   */
   private static ConfigRows check(ConfigSnapshot snapshot) {
     Objects.requireNonNull(snapshot, "snapshot");
     List<ConfigProblem> problems = new ArrayList<>(ConfigValidator.validate(snapshot));
     Set<String> registered = new HashSet<>();
-    Set<String> duplicates = new HashSet<>();
     for (TopicDefinition t : snapshot.topics()) {
-      if (!registered.add(t.topicName()) && duplicates.add(t.topicName())) {
-        problems.add(new ConfigProblem(null, "topics[" + t.topicName() + "]",
-            "topic '" + t.topicName() + "' is defined more than once"));
-      }
+      registered.add(t.topicName());
     }
-    Set<String> mapped = new HashSet<>();
     for (TopicMapping m : snapshot.mappings()) {
       if (!registered.contains(m.topic())) {
         problems.add(new ConfigProblem(null, "mappings[" + m.topic() + "].topic", "topic '" + m.topic()
             + "' has a mapping but is not in the topic registry; kafka_topics needs a row for every mapped topic"));
       }
-      if (!mapped.add(m.topic())) {
-        problems.add(new ConfigProblem(null, "mappings[" + m.topic() + "]",
-            "topic '" + m.topic() + "' has more than one mapping"));
-      }
-      Set<String> paths = new HashSet<>();
-      for (int i = 0; i < m.fields().size(); i++) {
-        var f = m.fields().get(i);
-        if (!paths.add(f.sourcePath() + "\u0000" + f.targetColumn())) {
-          problems.add(new ConfigProblem(null, "mappings[" + m.topic() + "].fields[" + i + "]", "path '"
-              + f.sourcePath() + "' is mapped to column '" + f.targetColumn() + "' more than once"));
-        }
-      }
     }
-    Set<String> versions = new HashSet<>();
-    for (TopicSchema s : snapshot.schemas()) {
-      String path = "schemas[" + s.topicName() + "/" + s.version() + "]";
-      if (registered.isEmpty()) {
-        problems.add(new ConfigProblem(null, path + ".topic_name", "schema of topic '" + s.topicName()
-            + "' which is not in the topic registry; kafka_topics needs a row for it"));
+    if (registered.isEmpty()) {
+      for (TopicSchema s : snapshot.schemas()) {
+        problems.add(new ConfigProblem(null, "schemas[" + s.topicName() + "/" + s.version() + "].topic_name",
+            "schema of topic '" + s.topicName() + "' which is not in the topic registry; kafka_topics needs a row"
+                + " for it"));
       }
-      if (!versions.add(s.topicName() + "/" + s.version())) {
-        problems.add(new ConfigProblem(null, path, "version '" + s.version() + "' of topic '" + s.topicName()
-            + "' is defined more than once"));
-      }
-    }
-    Set<String> flows = new HashSet<>();
-    for (PipelineFlow f : snapshot.flows()) {
-      if (!flows.add(f.flowName())) {
-        problems.add(new ConfigProblem(null, "flows[" + f.flowName() + "]",
-            "flow '" + f.flowName() + "' is defined more than once"));
-      }
-      if (registered.isEmpty()) {
+      for (PipelineFlow f : snapshot.flows()) {
         for (PipelineStage s : f.stages()) {
           for (StageTopic t : s.topics()) {
             problems.add(new ConfigProblem(null, "flows[" + f.flowName() + "].stages[" + s.stageName() + "].topics["

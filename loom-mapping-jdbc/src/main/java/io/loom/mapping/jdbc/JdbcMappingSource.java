@@ -1,8 +1,7 @@
 package io.loom.mapping.jdbc;
 
-import com.github.benmanes.caffeine.cache.CacheLoader;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.zaxxer.hikari.HikariDataSource;
 import io.loom.mapping.ConfigProblem;
 import io.loom.mapping.ConfigSnapshot;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -123,13 +121,16 @@ public final class JdbcMappingSource implements MappingSource {
   private final boolean watch;
 
   private final ExecutorService refreshExecutor;
-  private final LoadingCache<String, Loaded> cache;
+  private final Cache<String, Loaded> cache;
   private final CopyOnWriteArrayList<Runnable> subscribers = new CopyOnWriteArrayList<>();
   private final AtomicLong loads = new AtomicLong();
   private final AtomicLong failedLoads = new AtomicLong();
   private final AtomicReference<String> lastError = new AtomicReference<>();
   private final AtomicBoolean watcherStarted = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
+  /** The revision when watching started, for changes made before anything was loaded; -1 if unknown. */
+  private volatile long watchedFromRevision = -1;
   private final Object watcherLock = new Object();
   private volatile ChangeWatcher watcher;
   private volatile List<String> lastInactive = List.of();
@@ -150,7 +151,7 @@ public final class JdbcMappingSource implements MappingSource {
       t.setDaemon(true);
       return t;
     });
-    this.cache = Caffeine.newBuilder().maximumSize(1).executor(refreshExecutor).build(new SnapshotLoader());
+    this.cache = Caffeine.newBuilder().maximumSize(1).build();
   }
 
   /** A builder over a data source that the caller owns (and closes after this source). */
@@ -180,7 +181,7 @@ public final class JdbcMappingSource implements MappingSource {
   public ConfigSnapshot load() {
     requireOpen();
     startWatching();
-    return cache.get(KEY).snapshot();
+    return cache.get(KEY, key -> readCounted()).snapshot();
   }
 
   /**
@@ -194,7 +195,7 @@ public final class JdbcMappingSource implements MappingSource {
     requireOpen();
     startWatching();
     Loaded fresh = readCounted();
-    cache.put(KEY, fresh);
+    store(fresh);
     return fresh.snapshot();
   }
 
@@ -273,6 +274,7 @@ public final class JdbcMappingSource implements MappingSource {
       if (watcherStarted.get() || closed.get()) {
         return;
       }
+      watchedFromRevision = readRevisionQuietly();
       ChangeWatcher.ConnectionFactory factory = listen ? listenConnections::open : null;
       watcher = new ChangeWatcher(factory, dataSource, debounce, debounce.multipliedBy(20), pollInterval, maxBackoff,
           this::loadedRevision, this::refreshInBackground, description);
@@ -281,31 +283,70 @@ public final class JdbcMappingSource implements MappingSource {
     }
   }
 
+  /** The revision of the served snapshot or, before one is loaded, the revision when watching started. */
   private long loadedRevision() {
     Loaded current = cache.getIfPresent(KEY);
-    return current == null ? -1 : current.revision();
+    return current == null ? watchedFromRevision : current.revision();
   }
 
-  /** Called by the watcher: refresh in the background, then tell the subscribers. */
+  private long readRevisionQuietly() {
+    try (Connection c = dataSource.getConnection()) {
+      return ConfigRows.readRevision(c);
+    } catch (SQLException | RuntimeException e) {
+      LOG.debug("cannot read the configuration revision of {} yet: {}", description, e.getMessage());
+      return -1;
+    }
+  }
+
+  /**
+   * Called by the watcher: refresh in the background, then tell the subscribers. Requests made while a
+   * refresh is queued but not started yet are merged into it; a request made while one runs queues one more,
+   * which reads what the running one may have missed.
+   */
   private void refreshInBackground() {
+    if (closed.get() || !refreshQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      refreshExecutor.execute(() -> {
+        refreshQueued.set(false);
+        refreshNow();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      refreshQueued.set(false); // closed meanwhile
+    }
+  }
+
+  private void refreshNow() {
     if (closed.get()) {
       return;
     }
     Loaded before = cache.getIfPresent(KEY);
     if (before == null) {
       // Nothing loaded yet (or the first load failed): the next load() reads the tables anyway.
-      refreshExecutor.execute(this::notifySubscribers);
+      notifySubscribers();
       return;
     }
-    long failuresBefore = failedLoads.get();
-    CompletableFuture<Loaded> refreshed = cache.refresh(KEY);
-    refreshed.whenComplete((after, error) -> {
-      boolean failed = error != null || failedLoads.get() != failuresBefore;
-      boolean changed = after != null && !after.snapshot().fingerprint().equals(before.snapshot().fingerprint());
-      if (changed || failed) {
+    try {
+      Loaded after = store(readCounted());
+      if (!after.snapshot().fingerprint().equals(before.snapshot().fingerprint())) {
         notifySubscribers();
       }
-    });
+    } catch (InvalidConfigurationException e) {
+      LOG.warn("the changed configuration of {} is invalid; keeping revision {} (fingerprint {}):\n{}", description,
+          before.revision(), before.snapshot().fingerprint(), e.problems().stream().map(ConfigProblem::toString)
+              .map(p -> "  - " + p).collect(Collectors.joining("\n")));
+      notifySubscribers();
+    } catch (RuntimeException e) {
+      LOG.warn("refreshing the configuration of {} failed; keeping revision {} (fingerprint {}): {}", description,
+          before.revision(), before.snapshot().fingerprint(), e.getMessage());
+      notifySubscribers();
+    }
+  }
+
+  /** Serves {@code fresh} unless a newer revision is already served; returns what is served. */
+  private Loaded store(Loaded fresh) {
+    return cache.asMap().merge(KEY, fresh, (old, neu) -> neu.revision() >= old.revision() ? neu : old);
   }
 
   private void notifySubscribers() {
@@ -396,29 +437,6 @@ public final class JdbcMappingSource implements MappingSource {
           + " (or open the source with migrate=true)";
     }
     return "";
-  }
-
-  private final class SnapshotLoader implements CacheLoader<String, Loaded> {
-    @Override
-    public Loaded load(String key) {
-      return readCounted();
-    }
-
-    @Override
-    public Loaded reload(String key, Loaded old) {
-      try {
-        return readCounted();
-      } catch (InvalidConfigurationException e) {
-        LOG.warn("the changed configuration of {} is invalid; keeping revision {} (fingerprint {}):\n{}", description,
-            old.revision(), old.snapshot().fingerprint(), e.problems().stream().map(ConfigProblem::toString)
-                .map(p -> "  - " + p).collect(Collectors.joining("\n")));
-        return old;
-      } catch (RuntimeException e) {
-        LOG.warn("refreshing the configuration of {} failed; keeping revision {} (fingerprint {}): {}", description,
-            old.revision(), old.snapshot().fingerprint(), e.getMessage());
-        return old;
-      }
-    }
   }
 
   private static String describe(DataSource dataSource) {

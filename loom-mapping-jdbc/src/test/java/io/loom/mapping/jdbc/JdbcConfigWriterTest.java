@@ -181,12 +181,12 @@ class JdbcConfigWriterTest {
     assertThatThrownBy(() -> new JdbcConfigWriter(db.dataSource).apply(invalid))
         .isInstanceOf(InvalidConfigurationException.class)
         .hasMessage("invalid configuration from the configuration to import (3 problems):\n"
+            + "  - schemas[device.sensor.gps.raw/v1]: schema version 'v1' of topic 'device.sensor.gps.raw' appears"
+            + " more than once\n"
             + "  - mappings[device.audio.raw].upsert_key: upsert key column 'device_id' is not mapped by any field;"
             + " mapped columns are chunk\n"
             + "  - mappings[device.audio.raw].topic: topic 'device.audio.raw' has a mapping but is not in the topic"
-            + " registry; kafka_topics needs a row for every mapped topic\n"
-            + "  - schemas[device.sensor.gps.raw/v1]: version 'v1' of topic 'device.sensor.gps.raw' is defined more"
-            + " than once");
+            + " registry; kafka_topics needs a row for every mapped topic");
     assertThat(db.value("SELECT count(*) FROM kafka_topics")).isEqualTo(0L);
   }
 

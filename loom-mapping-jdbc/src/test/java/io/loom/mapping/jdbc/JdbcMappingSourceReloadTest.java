@@ -75,6 +75,51 @@ class JdbcMappingSourceReloadTest {
   }
 
   @Test
+  void subscriber_whenCalled_alreadyGetsTheNewSnapshotFromLoad() {
+    Db db = database("reload_subscriber_sees_new");
+    try (JdbcMappingSource source = JdbcMappingSource.builder(db.dataSource).debounce(ofMillis(10)).build()) {
+      source.load();
+      List<Integer> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      source.subscribe(() -> seen.add(source.load().topic(TOPIC).orElseThrow().retentionDays()));
+      awaitListening(db);
+
+      for (int days = 20; days < 25; days++) {
+        db.exec("UPDATE kafka_topics SET retention_days = " + days);
+        int expected = days;
+        await().atMost(ofSeconds(10)).until(() -> seen.contains(expected));
+      }
+
+      assertThat(seen).containsExactly(20, 21, 22, 23, 24);
+    }
+  }
+
+  @Test
+  void changeBeforeListenIsUp_withNothingLoadedYet_isStillNotified() {
+    Db db = database("reload_change_before_listen");
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (JdbcMappingSource source = JdbcMappingSource.builder(db.dataSource)
+        .listenConnections(() -> {
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return db.dataSource.getConnection();
+        })
+        .pollInterval(ofSeconds(60))
+        .build()) {
+      AtomicInteger calls = new AtomicInteger();
+      source.subscribe(calls::incrementAndGet);
+
+      db.exec("UPDATE kafka_topics SET retention_days = 17");
+      release.countDown();
+
+      await().atMost(ofSeconds(10)).until(() -> calls.get() == 1);
+      assertThat(source.load().topic(TOPIC).orElseThrow().retentionDays()).isEqualTo(17);
+    }
+  }
+
+  @Test
   void load_whileARefreshIsReading_servesThePreviousSnapshot() throws SQLException {
     Db db = database("reload_serves_old");
     try (JdbcMappingSource source = JdbcMappingSource.builder(db.dataSource).build();

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.assertj.core.api.Assertions;
 
-/** Test helpers: resources, files, and problems as {@code location: path: message} lines. */
+/** Test utilities: resources, files, and problems as {@code location: path: message} lines. */
 final class TestFiles {
   private TestFiles() {}
 

@@ -144,10 +144,16 @@ public final class BatchData {
     return Collections.unmodifiableList(tables);
   }
 
+  /** Empties the batch; keeps the buffers of targets that had rows, forgets the others. */
   public void clear() {
+    tables.removeIf(t -> t.messageCount == 0);
+    byIdentity.values().removeIf(t -> t.messageCount == 0);
+    byValue.values().removeIf(t -> t.messageCount == 0);
     for (TableBuffer t : tables) {
       t.clear();
     }
+    lastTarget = null;
+    lastBuffer = null;
     partitions.clear();
     partitionIndex.clear();
     messages = 0;

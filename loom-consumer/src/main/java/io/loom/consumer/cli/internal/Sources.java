@@ -22,21 +22,11 @@ final class Sources {
    */
   static MappingSource openConfigured(LoomSettings settings, String task) {
     if (settings.useDatabaseConfig()) {
-      return MappingSources.open(settings.requireDatabaseUrl(task), databaseSourceSettings(settings, false));
+      Map<String, String> map = new HashMap<>(settings.configSourceSettings());
+      map.put("watch", "false");
+      map.put("pool_size", "1");
+      return MappingSources.open(settings.requireDatabaseUrl(task), map);
     }
-    return MappingSources.open("yaml:" + settings.yamlFile(), Map.of());
-  }
-
-  /** Settings of a database source: credentials given apart from the URL, no watching. */
-  static Map<String, String> databaseSourceSettings(LoomSettings settings, boolean includeInactiveTopics) {
-    Map<String, String> map = new HashMap<>();
-    settings.databaseUser().ifPresent(u -> map.put("user", u));
-    settings.databasePassword().ifPresent(p -> map.put("password", p));
-    map.put("watch", "false");
-    map.put("pool_size", "1");
-    if (includeInactiveTopics) {
-      map.put("include_inactive_topics", "true");
-    }
-    return map;
+    return MappingSources.open(settings.configLocation(), settings.configSourceSettings());
   }
 }

@@ -90,7 +90,8 @@ public final class ChangeWatcher implements AutoCloseable {
   /**
    * @param listenConnections opens the LISTEN connection, or {@code null} to poll only
    * @param pool where the revision is read while there is no LISTEN connection
-   * @param loadedRevision the revision of the snapshot currently served, or -1 if none is loaded
+   * @param loadedRevision the revision of the snapshot currently served (before one is loaded: the revision
+   *     when watching started), or -1 if unknown
    * @param refresh requests a refresh; called from the watcher thread, must not block for long
    */
   public ChangeWatcher(
@@ -121,6 +122,7 @@ public final class ChangeWatcher implements AutoCloseable {
   /** Starts the thread. */
   public void start() {
     mode = listenConnections == null ? Mode.POLLING : Mode.STOPPED;
+    nextConnectAt = System.nanoTime();
     thread.start();
   }
 

@@ -336,6 +336,7 @@ final class CanonicalReader {
     YamlMap f = YamlMap.open(doc, item, path, "a field mapping");
     if (f == null) {
       doc.diagnostics.suppress(path);
+      suppressColumnChecks(path.substring(0, path.lastIndexOf(".fields[")));
       return FieldMapping.of("", "", DataType.STRING);
     }
     f.allowOnly(FIELD_KEYS);
@@ -356,8 +357,24 @@ final class CanonicalReader {
     if (source == null || column == null || type == null) {
       doc.diagnostics.suppress(path);
     }
+    if (column == null) {
+      suppressColumnChecks(path.substring(0, path.lastIndexOf(".fields[")));
+    }
     return new FieldMapping(source == null ? "" : source, column == null ? "" : column,
         type == null ? DataType.STRING : type, transformation, required, defaultValue, format);
+  }
+
+  /**
+   * A field without its column could be the one the upsert key or hypertable names: the validator's
+   * "not mapped by any field" would mislead, so it waits until the field is fixed.
+   */
+  static void suppressColumnChecks(DocContext doc, String mappingPath) {
+    doc.diagnostics.suppress(mappingPath + ".upsert_key");
+    doc.diagnostics.suppress(mappingPath + ".hypertable.time_column");
+  }
+
+  private void suppressColumnChecks(String mappingPath) {
+    suppressColumnChecks(doc, mappingPath);
   }
 
   /** A default as written ({@code 16000}, {@code celsius}), or a list/mapping as JSON text. */

@@ -1,7 +1,6 @@
 package io.loom.mapping.yaml.internal;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * One YAML document to read: its text, the name used in problem locations ({@code
@@ -10,10 +9,9 @@ import java.nio.file.Path;
  *
  * @param name the name shown in locations, usually the file name
  * @param text the whole document
- * @param file the file it was read from, or {@code null} (class path, text)
  * @param includes resolves relative references from this document
  */
-public record ConfigDocument(String name, String text, Path file, Includes includes) {
+public record ConfigDocument(String name, String text, Includes includes) {
 
   /** Finds files a document refers to. */
   @FunctionalInterface

@@ -21,7 +21,7 @@ import java.util.Set;
  * placeholder in the model (an unknown data type, a missing column name) it suppresses validator
  * problems under that entry, so one mistake is reported once. Not thread-safe; one per read.
  */
-public final class Diagnostics implements ConfigValidator.Locator {
+final class Diagnostics implements ConfigValidator.Locator {
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Map<String, String> locations = new HashMap<>();
   private final Set<String> suppressed = new HashSet<>();

@@ -121,7 +121,8 @@ final class DocContext {
       return List.of();
     }
     if (!(node instanceof SequenceNode sequence) || !sequence.getTag().equals(Tag.SEQ)) {
-      problem(node, path, "expected " + expected + ", found " + describe(node));
+      problem(node, path, "expected " + expected + ", found "
+          + (node instanceof SequenceNode ? "the tag " + node.getTag() : describe(node)));
       return null;
     }
     return sequence.getValue();

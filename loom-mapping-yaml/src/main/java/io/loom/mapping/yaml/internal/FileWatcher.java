@@ -78,7 +78,7 @@ public final class FileWatcher implements AutoCloseable {
 
   private void baseline() {
     try {
-      seen = scan();
+      seen = scan(dependencies);
     } catch (RuntimeException e) {
       seen = Map.of();
     }
@@ -107,7 +107,7 @@ public final class FileWatcher implements AutoCloseable {
     for (Map.Entry<Path, FileStamp> e : deps.entrySet()) {
       knownAnnounced.putIfAbsent(e.getKey(), e.getValue());
     }
-    Map<Path, FileStamp> current = scan();
+    Map<Path, FileStamp> current = scan(deps);
     knownAnnounced.keySet().removeIf(p -> !current.containsKey(p) && !announcedMain.contains(p));
     announced = knownAnnounced;
     long now = System.nanoTime();
@@ -124,12 +124,12 @@ public final class FileWatcher implements AutoCloseable {
     }
   }
 
-  private Map<Path, FileStamp> scan() {
+  private Map<Path, FileStamp> scan(Map<Path, FileStamp> deps) {
     Map<Path, FileStamp> current = new LinkedHashMap<>();
     for (Path p : safeMainFiles()) {
       current.put(p, FileStamp.look(p, seen.get(p), Origin.MAX_FILE_BYTES));
     }
-    for (Map.Entry<Path, FileStamp> e : dependencies.entrySet()) {
+    for (Map.Entry<Path, FileStamp> e : deps.entrySet()) {
       Path p = e.getKey();
       if (!current.containsKey(p)) {
         FileStamp previous = seen.containsKey(p) ? seen.get(p) : e.getValue();

@@ -117,7 +117,11 @@ final class LegacyReader {
     }
     m.allowOnly(TOPIC_KEYS);
     m.locateAs(path + ".table_name", "table");
-    String table = m.requiredText("table", "every topic names its table");
+    String table = m.text("table");
+    if (table == null && DocContext.isNull(m.value("table"))) {
+      doc.problem(m.has("table") ? m.keyNode("table") : keyNode, path + ".table",
+          "table is missing; every topic names its table");
+    }
     String description = m.text("description");
     List<String> upsertKey = m.has("upsert_key") ? upsertKey(m.value("upsert_key"), path + ".upsert_key") : defaultKey;
     ConflictStrategy strategy = m.name("conflict_strategy", ConflictStrategy::fromConfigName, "conflict strategy",
@@ -145,6 +149,7 @@ final class LegacyReader {
           Draft draft = new Draft(source, column == null ? "" : column, at);
           if (column == null) {
             draft.typeFailed = true;
+            CanonicalReader.suppressColumnChecks(doc, path);
           }
           drafts.add(draft);
         }
@@ -292,7 +297,7 @@ final class LegacyReader {
 
   private static String columns(List<Draft> drafts) {
     Set<String> names = new LinkedHashSet<>();
-    drafts.forEach(d -> names.add(d.column));
+    drafts.stream().filter(d -> !d.column.isEmpty()).forEach(d -> names.add(d.column));
     return names.isEmpty() ? "(none)" : String.join(", ", names);
   }
 

@@ -110,7 +110,7 @@ public sealed interface Origin {
     @Override
     public List<ConfigDocument> read() {
       String text = readResource(resource);
-      return List.of(new ConfigDocument(fileName(resource), text, null, reference -> {
+      return List.of(new ConfigDocument(fileName(resource), text, reference -> {
         String target;
         try {
           target = URI.create(resource).resolve(reference).getPath();
@@ -163,7 +163,7 @@ public sealed interface Origin {
   record Text(String name, String text) implements Origin {
     @Override
     public List<ConfigDocument> read() {
-      return List.of(new ConfigDocument(name, text, null, ConfigDocument.Includes.NONE));
+      return List.of(new ConfigDocument(name, text, ConfigDocument.Includes.NONE));
     }
 
     @Override
@@ -192,7 +192,7 @@ public sealed interface Origin {
     byte[] bytes = readBytes(file, source);
     String name = file.getFileName().toString();
     Path base = file.toAbsolutePath().getParent();
-    return new ConfigDocument(name, decode(bytes, name, source), file, reference -> {
+    return new ConfigDocument(name, decode(bytes, name, source), reference -> {
       Path target = base.resolve(reference).normalize();
       BasicFileAttributes attributes;
       byte[] content;

@@ -54,7 +54,9 @@ final class YamlMap {
    */
   static YamlMap open(DocContext doc, Node node, String path, String expected) {
     if (!(node instanceof MappingNode mapping) || !mapping.getTag().equals(Tag.MAP)) {
-      doc.problem(node, path.isEmpty() ? "document" : path, "expected " + expected + " (key: value lines), found " + DocContext.describe(node));
+      String found = node instanceof MappingNode ? "the tag " + node.getTag() : DocContext.describe(node);
+      doc.problem(node, path.isEmpty() ? "document" : path, "expected " + expected + " (key: value lines), found "
+          + found);
       return null;
     }
     return new YamlMap(doc, mapping, path);

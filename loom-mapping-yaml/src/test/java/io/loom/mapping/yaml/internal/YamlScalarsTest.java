@@ -16,7 +16,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 class YamlScalarsTest {
-  private static final List<String> AWKWARD = List.of("", " ", "  lead", "trail ", "null", "Null", "~", "yes", "No",
+  private static final List<String> AWKWARD = List.of("", " ", "  leading", "trailing ", "null", "Null", "~", "yes", "No",
       "on", "true", "FALSE", "1", "-1", "1.5", "1e3", ".inf", "-.Inf", ".NaN", "0x1F", "0o17", "1_000", "1:20",
       "2026-01-01", "2026-01-01T00:00:00Z", "- item", "-", "--", "---", "...", "? key", ":", "a: b", "a:b", "a #b", "a#b",
       "#comment", "&anchor", "*alias", "!tag", "!!str", "|", ">", "%YAML", "@at", "`tick", "'single'", "\"double\"",
