@@ -118,9 +118,15 @@ final class Fixtures {
         + "\"value\":%d.5}", i % 100, (i / 60000) % 60, (i / 1000) % 60, i % 1000, i % 50);
   }
 
-  /** Produces messages {@code from .. to-1} with {@link #reading}, keyed by device, and waits for all acks. */
+  /**
+   * Produces messages {@code from .. to-1} with {@link #reading}, keyed by device, and waits for all acks.
+   * One request in flight: a fresh topic's first requests may meet a leader not yet in place, and the
+   * retries must not reorder or duplicate messages whose count a test checks exactly.
+   */
   static void produce(String topic, int from, int to) {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka().producerProperties())) {
+    java.util.Properties props = kafka().producerProperties();
+    props.put("max.in.flight.requests.per.connection", "1");
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       List<Future<RecordMetadata>> acks = new ArrayList<>();
       for (int i = from; i < to; i++) {
         acks.add(producer.send(record(topic, "dev-" + (i % 100), reading(i))));
