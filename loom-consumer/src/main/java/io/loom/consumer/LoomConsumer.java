@@ -15,6 +15,7 @@ import io.loom.consumer.internal.DeadLetterPublisher;
 import io.loom.consumer.internal.EngineMetrics;
 import io.loom.consumer.internal.EngineState;
 import io.loom.consumer.internal.Route;
+import io.loom.consumer.internal.SchemaChecks;
 import io.loom.consumer.internal.TopicAdmin;
 import io.loom.mapping.ConfigProblem;
 import io.loom.mapping.ConfigSnapshot;
@@ -125,6 +126,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
   private final Clock clock;
   private final ConsumerLoop.Settings loopSettings;
   private final MapperCache mappers = new MapperCache();
+  private final SchemaChecks schemaChecks = new SchemaChecks();
   private final EngineMetrics metrics;
   private final EngineState state;
   private final DeadLetterPublisher deadLetters;
@@ -212,7 +214,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
       if (!problems.isEmpty()) {
         throw new InvalidConfigurationException(source.describe(), problems);
       }
-      initial = ActiveConfig.prepare(snapshot, mappers, deadLetterSuffix, clock.instant());
+      initial = ActiveConfig.prepare(snapshot, mappers, schemaChecks, deadLetterSuffix, clock.instant());
     } catch (RuntimeException e) {
       metrics.reload(e instanceof InvalidConfigurationException ? "refused" : "failed");
       state.fatal(e);
@@ -457,7 +459,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
       }
       ActiveConfig next;
       try {
-        next = ActiveConfig.prepare(snapshot, mappers, deadLetterSuffix, clock.instant());
+        next = ActiveConfig.prepare(snapshot, mappers, schemaChecks, deadLetterSuffix, clock.instant());
       } catch (InvalidConfigurationException e) {
         return refused(trigger, snapshot.fingerprint(), e.problems(), currentSnapshot);
       }
@@ -592,19 +594,15 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     List<ConfigProblem> errors = new ArrayList<>(ConfigValidator.validate(snapshot));
     List<ConfigProblem> warnings = new ArrayList<>();
     if (errors.isEmpty()) {
-      Map<String, RecordMapper> compiled = Map.of();
+      Map<String, Route> routes = Map.of();
       try {
-        compiled = mappers.compileAll(snapshot);
+        routes = ActiveConfig.prepare(snapshot, mappers, schemaChecks, deadLetterSuffix, clock.instant()).routes();
       } catch (InvalidConfigurationException e) {
         errors.addAll(e.problems());
       }
-      for (TopicMapping mapping : snapshot.mappings()) {
-        RecordMapper mapper = compiled.get(mapping.topic());
-        if (mapper == null) {
-          continue;
-        }
+      for (Route route : routes.values()) {
         try {
-          errors.addAll(sink.check(mapping, mapper.columns()));
+          errors.addAll(sink.check(route.mapping(), route.mapper().columns()));
         } catch (SinkException e) {
           errors.add(new ConfigProblem(null, "database", "the database cannot be reached to check the tables: "
               + Redaction.mask(e.getMessage())));

@@ -16,8 +16,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * note: one generator per topic, each a small function of a sequence number and a seeded random
  * source, so that runs look alike; {@code device.sensor.telemetry.raw} follows the reference telemetry
  * workload exactly (message {@code i} as the benchmarks define it). One event in {@value #BAD_EVERY} of
- * each topic is bad: malformed JSON, a missing required field, a timestamp that is not one, or (for
- * heart rates) a value the table's CHECK constraint refuses. Not thread-safe.
+ * each topic is bad: malformed JSON, a missing required field, a timestamp that is not one, a heart rate
+ * its JSON Schema refuses, or a battery level the table's CHECK constraint refuses. Not thread-safe.
  */
 final class SampleEvents {
   static final int BAD_EVERY = 150;
@@ -76,13 +76,16 @@ final class SampleEvents {
 
   private String badEvent(String topic, long n, String device, Instant now) {
     bad++;
-    int kind = topic.equals("device.health.heartrate.raw") ? (int) (n % 4) : (int) (n % 3);
+    boolean special = topic.equals("device.health.heartrate.raw") || topic.equals("device.power.battery.raw");
+    int kind = special ? (int) (n % 4) : (int) (n % 3);
     return switch (kind) {
       case 0 -> "{\"device_id\": \"" + device + "\", \"timestamp\": ";
       case 1 -> "{\"timestamp\": \"" + MILLIS.format(now) + "\", \"data\": {}}";
       case 2 -> "{\"device_id\": \"" + device + "\", \"timestamp\": \"yesterday at noon\", \"data\": {\"value\": 1}}";
-      default -> "{\"device_id\": \"" + device + "\", \"timestamp\": \"" + MILLIS.format(now) + "\","
-          + " \"data\": {\"bpm\": 400, \"confidence\": 0.2}}";
+      default -> topic.equals("device.power.battery.raw")
+          ? "{\"device_id\": \"" + device + "\", \"timestamp\": \"" + MILLIS.format(now) + "\", \"data\": {\"level\": 150}}"
+          : "{\"device_id\": \"" + device + "\", \"timestamp\": \"" + MILLIS.format(now) + "\","
+              + " \"data\": {\"bpm\": 400, \"confidence\": 0.2}}";
     };
   }
 
@@ -94,7 +97,7 @@ final class SampleEvents {
           + "\",\"schema_version\":\"v2\",\"data\":{\"latitude\":" + decimal(48.8566 + gaussian(0.01), 6)
           + ",\"longitude\":" + decimal(2.3522 + gaussian(0.01), 6) + ",\"altitude\":" + decimal(35 + gaussian(3), 1)
           + ",\"accuracy\":" + decimal(3 + random.nextDouble() * 12, 1) + ",\"heading\":"
-          + decimal(random.nextDouble() * 360, 1) + ",\"speed\":" + decimal(random.nextDouble() * 2, 2)
+          + decimal(random.nextDouble() * 359, 1) + ",\"speed\":" + decimal(random.nextDouble() * 2, 2)
           + ",\"provider\":\"" + (i % 5 == 0 ? "network" : "gps") + "\"}}";
       case "device.sensor.accelerometer.raw" -> accelerometer(device, now);
       case "device.health.heartrate.raw" -> "{\"device_id\":\"" + device + "\",\"timestamp\":\"" + ts

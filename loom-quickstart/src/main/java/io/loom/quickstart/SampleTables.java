@@ -17,8 +17,8 @@ import javax.sql.DataSource;
  * Creates the target tables of a configuration, one column per field mapping with the PostgreSQL type
  * its data type suggests, the upsert key as primary key. Design note: Loom never creates tables (a
  * deployment owns its schema); the quick start does, so that the sample runs on an empty database. The
- * heart-rate table refuses impossible values with a CHECK constraint, to show rows the database
- * rejects going to the dead-letter topic.
+ * battery table refuses impossible levels with a CHECK constraint, to show rows the database rejects
+ * going to the dead-letter topic.
  */
 final class SampleTables {
   private SampleTables() {}
@@ -48,8 +48,8 @@ final class SampleTables {
       sb.append(", PRIMARY KEY (")
           .append(String.join(", ", mapping.upsertKey().stream().map(SqlIdentifiers::quote).toList())).append(')');
     }
-    if (mapping.table().equals("device_health_heartrate_raw")) {
-      sb.append(", CHECK (bpm BETWEEN 20 AND 250)");
+    if (mapping.table().equals("device_power_battery_raw")) {
+      sb.append(", CHECK (level BETWEEN 0 AND 100)");
     }
     return sb.append(')').toString();
   }

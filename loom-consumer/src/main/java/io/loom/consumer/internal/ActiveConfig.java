@@ -35,18 +35,19 @@ public final class ActiveConfig {
   }
 
   /**
-   * Compiles every mapping of {@code snapshot} (reusing the mappers of unchanged mappings) and builds
-   * the routes.
+   * Compiles every mapping of {@code snapshot} (reusing the mappers of unchanged mappings), adds JSON
+   * Schema validation where a mapping asks for it, and builds the routes.
    *
-   * @throws InvalidConfigurationException listing every mapping that cannot be compiled or targeted
+   * @throws InvalidConfigurationException listing every mapping that cannot be compiled, validated or targeted
    */
-  public static ActiveConfig prepare(ConfigSnapshot snapshot, MapperCache mappers, String deadLetterSuffix, Instant now) {
+  public static ActiveConfig prepare(
+      ConfigSnapshot snapshot, MapperCache mappers, SchemaChecks schemas, String deadLetterSuffix, Instant now) {
     Objects.requireNonNull(snapshot, "snapshot");
     Map<String, RecordMapper> compiled = mappers.compileAll(snapshot);
     Map<String, Route> routes = new LinkedHashMap<>();
     List<ConfigProblem> problems = new ArrayList<>();
     for (TopicMapping mapping : snapshot.mappings()) {
-      RecordMapper mapper = compiled.get(mapping.topic());
+      RecordMapper mapper = schemas.wrap(compiled.get(mapping.topic()), mapping, snapshot, problems);
       try {
         TableTarget target = TableTarget.of(mapping, mapper.columns());
         routes.put(mapping.topic(),

@@ -65,8 +65,8 @@ class ActiveConfigTest {
     ConfigSnapshot first = ConfigSnapshot.ofMappings(List.of(mapping("a.b.c", null), mapping("d.e.f", null)));
     ConfigSnapshot second = ConfigSnapshot.ofMappings(List.of(mapping("a.b.c", null), mapping("g.h.i", null)));
 
-    ActiveConfig one = ActiveConfig.prepare(first, mappers, ".dlq", Instant.EPOCH);
-    ActiveConfig two = ActiveConfig.prepare(second, mappers, ".dlq", Instant.EPOCH);
+    ActiveConfig one = ActiveConfig.prepare(first, mappers, new SchemaChecks(), ".dlq", Instant.EPOCH);
+    ActiveConfig two = ActiveConfig.prepare(second, mappers, new SchemaChecks(), ".dlq", Instant.EPOCH);
 
     assertThat(one.topics()).containsExactly("a.b.c", "d.e.f");
     assertThat(two.route("a.b.c").mapper()).isSameAs(one.route("a.b.c").mapper());
