@@ -23,8 +23,6 @@ import io.loom.mapping.ConfigValidator;
 import io.loom.mapping.InvalidConfigurationException;
 import io.loom.mapping.LoomException;
 import io.loom.mapping.MappingSource;
-import io.loom.mapping.RecordMapper;
-import io.loom.mapping.TopicMapping;
 import io.loom.mapping.internal.Redaction;
 import io.loom.mapping.jdbc.MapperCache;
 import io.loom.sink.JdbcSink;
