@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * valid document are required fields checked, defaults applied, {@code json} values compacted and
  * the rows written. Scratch state is per thread, so the mapper itself is immutable and thread-safe.
  *
+ * <p>Two read paths give the same results. The fast one feeds each message to the thread's reused
+ * non-blocking parser, which saves creating a parser per message (about as costly as reading a small
+ * message, and most of what it would allocate). Whatever that path cannot map cleanly (bad JSON, a
+ * rejected value, a truncated document) is read again by a fresh blocking parser, the reference path,
+ * which reports every problem with its exact position.
+ *
  * <h2>Shapes</h2>
  * <ul>
  *   <li>A message that is an object gives one row. A message that is an array gives one row per
