@@ -229,7 +229,8 @@ public final class ConfigLoadBenchmark {
       row(sb, "recompile unchanged (`MapperCache.compileAll`)", recompile);
     }
     sb.append('\n');
-    sb.append(String.format(Locale.ROOT, "- First load in a fresh JVM (cold code): %.0f ms.%n", firstLoad));
+    sb.append(String.format(Locale.ROOT, "- First load by a new source in this JVM (its code not yet JIT-compiled; the import before it had"
+        + " already used the JDBC driver): %.0f ms.%n", firstLoad));
     sb.append(String.format(Locale.ROOT, "- Import of the whole configuration into empty tables"
         + " (`JdbcConfigWriter.apply`, one transaction): %.0f ms.%n", importMillis));
     if (compile == null) {

@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * valid document are required fields checked, defaults applied, {@code json} values compacted and
  * the rows written. Scratch state is per thread, so the mapper itself is immutable and thread-safe.
  *
+ * <p>Two read paths give the same results. The fast one feeds each message to the thread's reused
+ * non-blocking parser, which saves creating a parser per message (about as costly as reading a small
+ * message, and most of what it would allocate). Whatever that path cannot map cleanly (bad JSON, a
+ * rejected value, a truncated document) is read again by a fresh blocking parser, the reference path,
+ * which reports every problem with its exact position.
+ *
  * <h2>Shapes</h2>
  * <ul>
  *   <li>A message that is an object gives one row. A message that is an array gives one row per
@@ -119,9 +125,12 @@ public final class CompiledRecordMapper implements RecordMapper {
   private final byte[] source;
   private final Slots defaults;
   private final ThreadLocal<Scratch> scratch;
+  private final boolean reuseParser;
 
-  private CompiledRecordMapper(TopicMapping mapping, Capture[] captures, PathNode root, Slots defaults, String explodePrefix) {
+  private CompiledRecordMapper(TopicMapping mapping, Capture[] captures, PathNode root, Slots defaults,
+      String explodePrefix, boolean reuseParser) {
     this.mapping = mapping;
+    this.reuseParser = reuseParser;
     this.width = captures.length;
     List<Column> cols = new ArrayList<>(width);
     List<Capture> meta = new ArrayList<>();
@@ -162,6 +171,14 @@ public final class CompiledRecordMapper implements RecordMapper {
    * @throws InvalidConfigurationException naming every field that cannot be compiled
    */
   public static CompiledRecordMapper compile(TopicMapping mapping) {
+    return compile(mapping, true);
+  }
+
+  /**
+   * Compiles a mapping; with {@code reuseParser} false every message is read by a fresh blocking
+   * parser (the reference path, which tests compare the fast path with).
+   */
+  static CompiledRecordMapper compile(TopicMapping mapping, boolean reuseParser) {
     Objects.requireNonNull(mapping, "mapping");
     String base = "mappings[" + mapping.topic() + "]";
     List<ConfigProblem> problems = new ArrayList<>();
@@ -221,7 +238,8 @@ public final class CompiledRecordMapper implements RecordMapper {
     if (!problems.isEmpty()) {
       throw new InvalidConfigurationException("the mapping of topic " + mapping.topic(), problems);
     }
-    CompiledRecordMapper mapper = new CompiledRecordMapper(mapping, captures, trie.freeze(), defaults, explodePrefix);
+    CompiledRecordMapper mapper =
+        new CompiledRecordMapper(mapping, captures, trie.freeze(), defaults, explodePrefix, reuseParser);
     LOG.debug("Compiled the mapping {} -> {}: {} columns{}", mapping.topic(), mapping.table(), captures.length,
         explodePrefix == null ? "" : ", one row per element of " + explodePrefix);
     return mapper;
@@ -241,11 +259,9 @@ public final class CompiledRecordMapper implements RecordMapper {
   public MappingError map(SourceRecord record, RowSink sink) {
     Objects.requireNonNull(record, "record");
     Objects.requireNonNull(sink, "sink");
-    Scratch s = scratch.get();
-    if (s.busy) {
-      // A sink mapping another message from inside a callback: give that call its own state.
-      s = new Scratch(width);
-    }
+    Scratch shared = scratch.get();
+    // A sink mapping another message from inside a callback gets state of its own.
+    Scratch s = shared.busy ? new Scratch(width) : shared;
     s.busy = true;
     try {
       MappingError error = read(record, s);
@@ -256,14 +272,19 @@ public final class CompiledRecordMapper implements RecordMapper {
       return null;
     } finally {
       s.finish();
+      if (s != shared) {
+        s.dropParser();
+      }
     }
   }
 
   private MappingError read(SourceRecord record, Scratch s) {
-    byte[] doc = record.value();
+    byte[] doc = null;
     try {
-      s.start(doc);
-      parse(doc, s);
+      doc = record.value();
+      if (!(reuseParser && readReused(doc, s))) {
+        parse(doc, s);
+      }
       resolve(record, s);
       return null;
     } catch (Rejection r) {
@@ -282,6 +303,41 @@ public final class CompiledRecordMapper implements RecordMapper {
     }
   }
 
+  /**
+   * Reads a document with the thread's reused non-blocking parser (the fast path).
+   *
+   * @return {@code true} if the document was read completely and without a problem; {@code false} if
+   *     it must be read again by {@link #parse}, which reports problems with their exact positions
+   */
+  private boolean readReused(byte[] doc, Scratch s) {
+    if (doc == null || doc.length == 0 || !startsLikeUtf8(doc)) {
+      return false;
+    }
+    try {
+      JsonParser p = s.feed(doc);
+      JsonToken t = p.nextToken();
+      if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+        walkRoot(p, t, s);
+        // The root value ends here; only blanks may follow, which the next call consumes.
+        for (int i = tokenStart(p, s) + 1; i < doc.length; i++) {
+          byte b = doc[i];
+          if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+            s.dropParser();
+            return false;
+          }
+        }
+        if (p.nextToken() == JsonToken.NOT_AVAILABLE) {
+          return true;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // A Rejection, bad JSON, or a truncated document the non-blocking parser waits on: the blocking parser
+      // reads it again and says exactly what is wrong.
+    }
+    s.dropParser();
+    return false;
+  }
+
   private void parse(byte[] doc, Scratch s) throws IOException {
     if (doc == null || doc.length == 0) {
       throw new Rejection(Kind.MALFORMED_JSON, null, null,
@@ -291,6 +347,7 @@ public final class CompiledRecordMapper implements RecordMapper {
       throw new Rejection(Kind.MALFORMED_JSON, null, excerpt(doc, 0),
           "the message value is not UTF-8 (it starts like UTF-16 or UTF-32); expected a UTF-8 JSON document");
     }
+    s.start(doc);
     try (JsonParser p = FACTORY.createParser(doc)) {
       try {
         walkDocument(p, s);
@@ -315,9 +372,15 @@ public final class CompiledRecordMapper implements RecordMapper {
     if (t == null) {
       throw new Rejection(Kind.MALFORMED_JSON, null, null, "the message value holds only blanks; expected a JSON document");
     }
+    walkRoot(p, t, s);
+  }
+
+  /** Walks the document whose first token is {@code t}, leaving the parser on its last token. */
+  private void walkRoot(JsonParser p, JsonToken t, Scratch s) throws IOException {
     if (t == JsonToken.START_ARRAY && splitsTopLevelArray) {
       int i = 0;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        endsEarly(t);
         s.newGroup(i);
         if (t == JsonToken.START_OBJECT) {
           object(p, root, s);
@@ -332,6 +395,13 @@ public final class CompiledRecordMapper implements RecordMapper {
       value(p, t, root, s);
     } else {
       throw new Rejection(Kind.WRONG_TYPE, null, p.getText(), "expected a JSON object or array as the message");
+    }
+  }
+
+  /** A document that ends inside a structure: the blocking parser throws instead, the non-blocking one says so. */
+  private static void endsEarly(JsonToken t) {
+    if (t == null || t == JsonToken.NOT_AVAILABLE) {
+      throw new IllegalStateException("the document ends inside a structure");
     }
   }
 
@@ -373,7 +443,7 @@ public final class CompiledRecordMapper implements RecordMapper {
     if (n.refusesObject != null) {
       throw Conversions.wrongType(n.refusesObject, s, Conversions.offending(p, JsonToken.START_OBJECT, s));
     }
-    int start = n.spans.length == 0 ? 0 : tokenStart(p);
+    int start = n.spans.length == 0 ? 0 : tokenStart(p, s);
     if (n.names != null) {
       walkObject(p, n, s);
     } else if (n.wantsArray) {
@@ -382,7 +452,7 @@ public final class CompiledRecordMapper implements RecordMapper {
       p.skipChildren();
     }
     if (n.spans.length > 0) {
-      int end = tokenStart(p) + 1;
+      int end = tokenStart(p, s) + 1;
       for (Capture c : n.spans) {
         slots(c, s).setSpan(c.column, start, end);
       }
@@ -393,7 +463,7 @@ public final class CompiledRecordMapper implements RecordMapper {
     if (n.refusesArray != null) {
       throw Conversions.wrongType(n.refusesArray, s, Conversions.offending(p, JsonToken.START_ARRAY, s));
     }
-    int start = n.spans.length == 0 ? 0 : tokenStart(p);
+    int start = n.spans.length == 0 ? 0 : tokenStart(p, s);
     if (n.wantsArray) {
       walkArray(p, n, s);
     } else if (n.names != null) {
@@ -402,7 +472,7 @@ public final class CompiledRecordMapper implements RecordMapper {
       p.skipChildren();
     }
     if (n.spans.length > 0) {
-      int end = tokenStart(p) + 1;
+      int end = tokenStart(p, s) + 1;
       for (Capture c : n.spans) {
         slots(c, s).setSpan(c.column, start, end);
       }
@@ -411,10 +481,27 @@ public final class CompiledRecordMapper implements RecordMapper {
 
   private static void walkObject(JsonParser p, PathNode n, Scratch s) throws IOException {
     PathNode[] members = n.members;
+    boolean nonBlocking = s.nonBlocking;
     int guess = 0;
-    String name;
-    while ((name = p.nextFieldName()) != null) {
+    while (true) {
+      String name;
+      if (nonBlocking) {
+        // Out of input, the non-blocking parser returns NOT_AVAILABLE but keeps its current token,
+        // so the token returned is what counts.
+        JsonToken t = p.nextToken();
+        if (t != JsonToken.FIELD_NAME) {
+          endsEarly(t);
+          break;
+        }
+        name = p.currentName();
+      } else {
+        name = p.nextFieldName();
+        if (name == null) {
+          break;
+        }
+      }
       JsonToken t = p.nextToken();
+      endsEarly(t);
       int k = n.member(name, guess);
       if (k >= 0) {
         guess = k + 1;
@@ -444,9 +531,7 @@ public final class CompiledRecordMapper implements RecordMapper {
     int i = 0;
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (t == null) {
-        throw new IllegalStateException("the document ended inside an array");
-      }
+      endsEarly(t);
       for (Capture c : collectors) {
         Conversions.element(p, t, c, slots(c, s), s, i);
       }
@@ -473,11 +558,16 @@ public final class CompiledRecordMapper implements RecordMapper {
     return new Rejection(Kind.WRONG_TYPE, s.path(n.path), Conversions.offending(p, t, s), rule);
   }
 
-  /** The byte offset of the current token in the message. */
-  static int tokenStart(JsonParser p) {
-    long offset = p.currentTokenLocation().getByteOffset();
-    if (offset < 0 || offset > Integer.MAX_VALUE) {
-      throw new IllegalStateException("the parser reports no byte offset (" + offset + ")");
+  /**
+   * The byte offset in the message of the current token, which is a structure start or end. The
+   * blocking parser reports it as the token's location; the non-blocking parser's token locations are
+   * approximate, but having just returned a structure token it stands right after that character.
+   */
+  static int tokenStart(JsonParser p, Scratch s) {
+    long offset = s.nonBlocking ? p.currentLocation().getByteOffset() - 1 - s.base
+        : p.currentTokenLocation().getByteOffset();
+    if (offset < 0 || offset >= s.doc.length) {
+      throw new IllegalStateException("the parser reports no byte offset in the message (" + offset + ")");
     }
     return (int) offset;
   }

@@ -107,7 +107,9 @@ final class Conversions {
 
   private static void timestampText(Capture c, Slots out, Scratch s, char[] buf, int off, int len) {
     TimestampFormat format = c.timestampFormat;
-    if (format != TimestampFormat.ISO_8601) {
+    // ISO text has '-' after the year; no number does, so AUTO skips the number check for it.
+    boolean looksIso = len > 10 && buf[off + 4] == '-';
+    if (format != TimestampFormat.ISO_8601 && !(looksIso && format == TimestampFormat.AUTO)) {
       int kind = Numbers.classify(buf, off, len);
       if (kind == Numbers.WHOLE) {
         long micros = Numbers.fitsLong(buf, off, len)
@@ -353,9 +355,9 @@ final class Conversions {
    */
   static String offending(JsonParser p, JsonToken t, Scratch s) throws IOException {
     if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
-      int start = CompiledRecordMapper.tokenStart(p);
+      int start = CompiledRecordMapper.tokenStart(p, s);
       p.skipChildren();
-      int end = CompiledRecordMapper.tokenStart(p) + 1;
+      int end = CompiledRecordMapper.tokenStart(p, s) + 1;
       return JsonText.preview(s.doc, start, end, PREVIEW_BYTES);
     }
     return p.getText();

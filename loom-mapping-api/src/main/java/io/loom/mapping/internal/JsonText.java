@@ -29,7 +29,8 @@ public final class JsonText {
   public static int findInvalidChar(char[] c, int off, int len) {
     for (int i = off, end = off + len; i < end; i++) {
       char ch = c[i];
-      if (ch >= '\uD800' || ch == 0) {
+      // One comparison for the common case: NUL wraps to 0xFFFF, surrogates and above stay high.
+      if ((char) (ch - 1) >= '\uD7FF') {
         if (ch == 0) {
           return i - off;
         }

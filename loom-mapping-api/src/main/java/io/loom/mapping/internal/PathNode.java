@@ -142,10 +142,6 @@ final class PathNode {
       return wildcard;
     }
 
-    boolean hasArrayChildren() {
-      return !indexed.isEmpty() || wildcard != null;
-    }
-
     String example() {
       if (!captures.isEmpty()) {
         return captures.get(0).sourcePath;

@@ -1,5 +1,8 @@
 package io.loom.mapping.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import java.io.IOException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import java.util.Arrays;
  */
 final class Scratch {
   private static final int KEEP_ROWS = 256;
+  private static final int PARSER_MESSAGES = 65_536;
   private static final int KEEP_BYTES = 64 * 1024;
 
   final int width;
@@ -25,6 +29,10 @@ final class Scratch {
 
   /** The message bytes. */
   byte[] doc;
+  /** Where the message starts in the parser's input: non-zero for the reused parser, which reads messages back to back. */
+  long base;
+  /** Whether the message is read by the reused non-blocking parser (which reports token positions differently). */
+  boolean nonBlocking;
   /** Kafka metadata values, shared by every row of the message. */
   final Slots meta;
 
@@ -49,6 +57,12 @@ final class Scratch {
   private CharsetDecoder utf8;
   private boolean large;
 
+  /** The reused non-blocking parser, or {@code null}; see {@link #feed}. */
+  private JsonParser reused;
+  private ByteArrayFeeder feeder;
+  private long fed;
+  private int messages;
+
   Scratch(int width) {
     this.width = width;
     this.meta = new Slots(width);
@@ -56,6 +70,8 @@ final class Scratch {
 
   void start(byte[] doc) {
     this.doc = doc;
+    base = 0;
+    nonBlocking = false;
     groups = 0;
     rowCount = 0;
     cur = null;
@@ -64,6 +80,45 @@ final class Scratch {
     top = -1;
     elemIndex = -1;
     meta.clear();
+  }
+
+  /**
+   * Starts a message on this thread's reused non-blocking parser, creating it first if needed.
+   *
+   * <p>Design: a blocking parser costs about as much to create as to read a small message, and is
+   * most of what mapping one allocates. A non-blocking parser can instead be fed one message after
+   * another, as consecutive root values, as long as each one was read completely; {@link #dropParser}
+   * must be called whenever that is not certain (any failure). The parser is replaced every
+   * {@value #PARSER_MESSAGES} messages so that its position counters and symbol table stay small.
+   */
+  JsonParser feed(byte[] doc) throws IOException {
+    if (reused == null || messages >= PARSER_MESSAGES) {
+      dropParser();
+      reused = CompiledRecordMapper.FACTORY.createNonBlockingByteArrayParser();
+      feeder = (ByteArrayFeeder) reused.getNonBlockingInputFeeder();
+      fed = 0;
+      messages = 0;
+    }
+    start(doc);
+    feeder.feedInput(doc, 0, doc.length);
+    base = fed;
+    nonBlocking = true;
+    fed += doc.length;
+    messages++;
+    return reused;
+  }
+
+  /** Forgets the reused parser, whose state is unknown after a failure. */
+  void dropParser() {
+    if (reused != null) {
+      try {
+        reused.close();
+      } catch (IOException | RuntimeException e) {
+        // Nothing to release but recycled buffers; the parser is discarded either way.
+      }
+      reused = null;
+      feeder = null;
+    }
   }
 
   /** Starts a group; {@code topIndex} is its position in a top-level array, or -1. */

@@ -48,10 +48,6 @@ final class Slots {
     Arrays.fill(tag, UNSET);
   }
 
-  boolean isAbsent(int c) {
-    return tag[c] <= NULL;
-  }
-
   void setNull(int c) {
     tag[c] = NULL;
   }

@@ -52,7 +52,7 @@ class JdbcMappingSourceReloadTest {
   @Test
   void burstOfTransactions_isDebouncedIntoOneReload() {
     Db db = database("reload_burst");
-    try (JdbcMappingSource source = JdbcMappingSource.builder(db.dataSource).debounce(ofMillis(800))
+    try (JdbcMappingSource source = JdbcMappingSource.builder(db.dataSource).debounce(ofMillis(1500))
         .pollInterval(ofSeconds(60)).build()) {
       source.load();
       AtomicInteger calls = new AtomicInteger();

@@ -89,6 +89,36 @@ class MapperCacheTest {
   }
 
   @Test
+  void defaultCache_compilesWithTheMappingCompiler() {
+    MapperCache cache = new MapperCache();
+    TopicMapping gps = TestConfigs.full().mapping("device.sensor.gps.clean").orElseThrow();
+
+    RecordMapper mapper = cache.mapper(gps);
+    List<String> values = new ArrayList<>();
+    MappingError error = mapper.map(SourceRecord.of("device.sensor.gps.clean", 0, 42L, null,
+        "{\"device_id\":\"dev-000001\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8)), new RowSink() {
+          @Override public void startRow() {}
+          @Override public void nullValue(int column) { values.add(column + "=null"); }
+          @Override public void stringValue(int column, String value) { values.add(column + "=" + value); }
+          @Override public void longValue(int column, long value) { values.add(column + "=" + value); }
+          @Override public void doubleValue(int column, double value) { values.add(column + "=" + value); }
+          @Override public void booleanValue(int column, boolean value) { values.add(column + "=" + value); }
+          @Override public void timestampValue(int column, long epochMicros) { values.add(column + "=" + epochMicros); }
+          @Override public void bytesValue(int column, byte[] value, int length) { values.add(column + "=bytes"); }
+          @Override public void jsonValue(int column, String json) { values.add(column + "=" + json); }
+          @Override public void stringArrayValue(int column, String[] v, int length) { values.add(column + "=array"); }
+          @Override public void doubleArrayValue(int column, double[] v, int length) { values.add(column + "=array"); }
+          @Override public void endRow() {}
+        });
+
+    assertThat(error).isNull();
+    assertThat(mapper.columns()).extracting(Column::name).containsExactly("device_id", "ts");
+    assertThat(values).containsExactly("0=dev-000001", "1=null");
+    assertThat(cache.mapper(gps)).isSameAs(mapper);
+    assertThat(cache.compilations()).isEqualTo(1);
+  }
+
+  @Test
   void constructor_refusesANonPositiveBound() {
     assertThatThrownBy(() -> new MapperCache(0))
         .isInstanceOf(IllegalArgumentException.class)
