@@ -82,9 +82,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p><b>Delivery.</b> Positions come from the offsets stored in PostgreSQL ({@code loom_offsets}); a
- * partition with no stored offset starts at the group's committed Kafka offset, else per {@code
- * auto.offset.reset} (default {@code earliest}). Offsets are also committed to Kafka after each write,
- * for lag tools only. When the database or a dead-letter topic cannot be written, every partition is
+ * partition with no stored offset starts per {@code auto.offset.reset} (default {@code earliest};
+ * {@code earliest} and {@code latest} are applied whatever the group committed to Kafka, other policies
+ * are left to the Kafka consumer). Offsets are also committed to Kafka after each write, for lag tools only. When the database or a dead-letter topic cannot be written, every partition is
  * paused and the same batch is retried with capped exponential backoff while the consumer keeps
  * polling (so it stays in its group); memory holds at most one batch.
  *
@@ -174,7 +174,8 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     this.metrics = new EngineMetrics(b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry(), clock);
     this.state = new EngineState(clock);
     this.loopSettings = new ConsumerLoop.Settings(groupId, b.maxBatchRows, b.maxBatchBytes, b.linger, b.pollTimeout,
-        new Backoff(b.retryInitialBackoff, b.retryMaxBackoff), clock);
+        new Backoff(b.retryInitialBackoff, b.retryMaxBackoff),
+        String.valueOf(consumerProperties.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)), clock);
     this.swapTimeout = b.pollTimeout.plus(b.linger).plus(Duration.ofSeconds(60));
   }
 

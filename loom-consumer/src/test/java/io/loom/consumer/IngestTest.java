@@ -30,7 +30,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,6 +185,32 @@ class IngestTest {
       assertThat(header(dead.get(0), "loom.error.kind")).isEqualTo("missing_required");
       await().atMost(Duration.ofSeconds(30)).until(() -> count(db, "SELECT count(*) FROM own_dead") == 1);
       assertThat(consumer.topics()).singleElement().extracting(TopicView::deadLetterTopic).isEqualTo(own);
+    }
+  }
+
+  @Test
+  void partitionsWithoutStoredOffsets_startPerAutoOffsetReset_whateverTheGroupCommittedToKafka() {
+    String topic = kafka().createTopic(kafka().uniqueTopic("reset"), 1);
+    sql(db, readingsTable("reset_earliest", true), readingsTable("reset_latest", true));
+    produce(topic, 0, 10);
+    try (KafkaConsumer<byte[], byte[]> other = new KafkaConsumer<>(kafka().consumerProperties("reset-earliest"))) {
+      other.assign(List.of(new TopicPartition(topic, 0)));
+      other.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(7)));
+    }
+
+    try (LoomConsumer earliest = consumer(new Fixtures.MemorySource(snapshot(readings(topic, "reset_earliest", true))),
+            db, "reset-earliest").build();
+        LoomConsumer latest = consumer(new Fixtures.MemorySource(snapshot(readings(topic, "reset_latest", true))),
+            db, "reset-latest").kafkaProperty("auto.offset.reset", "latest").build()) {
+      earliest.start();
+      latest.start();
+      await().atMost(Fixtures.minutes(1)).until(() -> latest.status().partitions().size() == 1
+          && latest.status().partitions().get(0).position() != null);
+      produce(topic, 10, 15);
+
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM reset_earliest") == 15
+          && count(db, "SELECT count(*) FROM reset_latest") == 5);
+      assertThat(count(db, "SELECT min(kafka_offset) FROM reset_latest")).isEqualTo(10);
     }
   }
 

@@ -63,6 +63,7 @@ public final class ConsumerLoop implements Runnable {
   private static final long VIEW_INTERVAL_MILLIS = 500;
   private static final long SUMMARY_INTERVAL_MILLIS = 60_000;
   private static final int RECORD_OVERHEAD_BYTES = 96;
+  private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * The loop's fixed settings.
@@ -73,13 +74,17 @@ public final class ConsumerLoop implements Runnable {
    * @param linger how long a partly filled batch waits for more messages
    * @param pollTimeout how long one poll waits for messages
    * @param backoff waits between retries of a failed write or offset read
+   * @param autoOffsetReset where a partition without a stored offset starts: {@code earliest} or {@code
+   *     latest} (sought explicitly), anything else is left to the consumer (its committed offset, else
+   *     its {@code auto.offset.reset})
    * @param clock time source for linger, backoff and status
    */
   public record Settings(
       String groupId, int maxBatchRows, long maxBatchBytes, Duration linger, Duration pollTimeout, Backoff backoff,
-      Clock clock) {
+      String autoOffsetReset, Clock clock) {
     public Settings {
       Objects.requireNonNull(groupId, "groupId");
+      Objects.requireNonNull(autoOffsetReset, "autoOffsetReset");
       Objects.requireNonNull(linger, "linger");
       Objects.requireNonNull(pollTimeout, "pollTimeout");
       Objects.requireNonNull(backoff, "backoff");
@@ -681,6 +686,7 @@ public final class ConsumerLoop implements Runnable {
     waiting.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
     List<String> fromStore = new ArrayList<>();
     List<String> fromKafka = new ArrayList<>();
+    List<TopicPartition> reset = new ArrayList<>();
     for (TopicPartition tp : waiting) {
       PartitionState ps = partitions.get(tp);
       Long offset = stored.get(new SourcePartition(tp.topic(), tp.partition()));
@@ -695,9 +701,25 @@ public final class ConsumerLoop implements Runnable {
         fromStore.add(tp.topic() + "[" + tp.partition() + "]@" + offset);
       } else {
         fromKafka.add(tp.topic() + "[" + tp.partition() + "]");
+        reset.add(tp);
+        ps.position = null;
       }
       ps.rewindTo = null;
       ps.awaitingPosition = false;
+    }
+    if (!reset.isEmpty()) {
+      if (settings.autoOffsetReset().equalsIgnoreCase("earliest")) {
+        consumer.seekToBeginning(reset);
+      } else if (settings.autoOffsetReset().equalsIgnoreCase("latest")) {
+        consumer.seekToEnd(reset);
+      }
+      for (TopicPartition tp : reset) {
+        try {
+          partitions.get(tp).position = consumer.position(tp, POSITION_TIMEOUT);
+        } catch (org.apache.kafka.common.errors.TimeoutException | WakeupException e) {
+          LOG.debug("the start position of {} is not known yet: {}", tp, e.toString());
+        }
+      }
     }
     if (positionFailures > 0) {
       LOG.info("stored offsets read after {} failed attempt(s)", positionFailures);
@@ -710,8 +732,8 @@ public final class ConsumerLoop implements Runnable {
       LOG.info("resuming from the stored offsets: {}", summary(fromStore));
     }
     if (!fromKafka.isEmpty()) {
-      LOG.info("no stored offset for {}: starting at the group's committed Kafka offset, else per auto.offset.reset",
-          summary(fromKafka));
+      LOG.info("no stored offset for {}: starting per auto.offset.reset ({})", summary(fromKafka),
+          settings.autoOffsetReset());
     }
     syncPause();
   }
