@@ -84,9 +84,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Delivery.</b> Positions come from the offsets stored in PostgreSQL ({@code loom_offsets}); a
  * partition with no stored offset starts per {@code auto.offset.reset} (default {@code earliest};
  * {@code earliest} and {@code latest} are applied whatever the group committed to Kafka, other policies
- * are left to the Kafka consumer). Offsets are also committed to Kafka after each write, for lag tools only. When the database or a dead-letter topic cannot be written, every partition is
- * paused and the same batch is retried with capped exponential backoff while the consumer keeps
- * polling (so it stays in its group); memory holds at most one batch.
+ * are left to the Kafka consumer). Offsets are also committed to Kafka after each write, for lag tools
+ * only. When the database cannot be written, every partition is paused and the same batch is retried
+ * with capped exponential backoff while the consumer keeps polling (so it stays in its group); when a
+ * dead-letter topic cannot be written, only the partitions whose messages go there stop (retried with
+ * backoff) and the others go on. Memory holds at most one batch.
  *
  * <p><b>Live configuration.</b> {@link #reloadConfig()}, a change notification of the source and the
  * optional periodic poll ({@link Builder#configPollInterval}) load the configuration, validate it,

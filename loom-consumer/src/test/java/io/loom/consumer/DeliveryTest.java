@@ -113,14 +113,15 @@ class DeliveryTest {
   }
 
   @Test
-  void unwritableDeadLetterTopic_stopsThePartitionWithoutLoss_andItResumesOnceWritable() {
+  void unwritableDeadLetterTopic_stopsItsPartitionWithoutLoss_othersGoOn_andItResumesOnceWritable() {
     String topic = kafka().createTopic(kafka().uniqueTopic("dlqdown"), 1);
+    String other = kafka().createTopic(kafka().uniqueTopic("dlqother"), 2);
     String deadLetters = kafka().uniqueTopic("missingdlq");
-    sql(db, readingsTable("dlq_down", true));
+    sql(db, readingsTable("dlq_down", true), readingsTable("dlq_other", false));
     TopicMapping base = readings(topic, "dlq_down", true);
     TopicMapping mapping = new TopicMapping(topic, "dlq_down", base.upsertKey(), base.conflictStrategy(), base.fields(),
         deadLetters, null, null);
-    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(mapping));
+    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(mapping, readings(other, "dlq_other", false)));
     produce(topic, 0, 5);
 
     try (LoomConsumer consumer = consumer(source, db, "dlq-down").createDeadLetterTopics(false)
@@ -135,15 +136,21 @@ class DeliveryTest {
         assertThat(consumer.status().lastError().message()).contains(deadLetters);
         assertThat(consumer.readiness().up()).isFalse();
       });
+      produce(other, 0, 300);
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM dlq_other") == 300);
+      assertThat(consumer.state()).isEqualTo(RunState.RETRYING);
       assertThat(count(db, "SELECT count(*) FROM dlq_down")).isEqualTo(5);
-      assertThat(count(db, "SELECT next_offset FROM loom_offsets WHERE consumer_group = 'dlq-down'")).isEqualTo(5);
+      assertThat(count(db, "SELECT next_offset FROM loom_offsets WHERE consumer_group = 'dlq-down' AND topic = '" + topic
+          + "'")).isEqualTo(5);
 
       kafka().createTopic(deadLetters, 1);
       await().atMost(Fixtures.minutes(1)).untilAsserted(() -> {
         assertThat(count(db, "SELECT count(*) FROM dlq_down")).isEqualTo(10);
         assertThat(consumer.state()).isEqualTo(RunState.RUNNING);
       });
-      assertThat(count(db, "SELECT next_offset FROM loom_offsets WHERE consumer_group = 'dlq-down'")).isEqualTo(11);
+      assertThat(count(db, "SELECT next_offset FROM loom_offsets WHERE consumer_group = 'dlq-down' AND topic = '" + topic
+          + "'")).isEqualTo(11);
+      assertThat(count(db, "SELECT count(DISTINCT (kafka_partition, kafka_offset)) FROM dlq_other")).isEqualTo(300);
       List<ConsumerRecord<byte[], byte[]>> dead = kafka().consume(deadLetters, 1, Duration.ofSeconds(30));
       assertThat(dead).singleElement().satisfies(r -> {
         assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("not json");

@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * assignment, after an offset conflict, and after a batch is dropped (the partitions are sought back
  * to the batch's first offsets). A write that fails keeps its batch and pauses every partition; the
  * loop keeps polling (so the member stays in the group) and retries the same batch with backoff, so
- * memory holds at most one batch and the remainder of one poll is sought back, never buffered.
+ * memory holds at most one batch and the remainder of one poll is sought back, never buffered. When
+ * dead letters cannot be published, the batch is dropped and read again, and only the partitions whose
+ * dead-letter topic failed stop for a backoff, so one unwritable topic does not hold up the others.
  * Revocation flushes first (if that fails the batch is dropped and read again by whoever owns the
  * partitions next); loss drops. Configuration swaps arrive through {@link #requestSwap} and are
  * applied between batches, after a flush. A {@link SinkException} with reason {@code OFFSET_CONFLICT}
@@ -104,6 +106,8 @@ public final class ConsumerLoop implements Runnable {
     Long rewindTo;
     boolean awaitingPosition = true;
     boolean unmapped;
+    long blockedUntil;
+    int blockFailures;
     volatile double lag = Double.NaN;
 
     @Override
@@ -283,6 +287,7 @@ public final class ConsumerLoop implements Runnable {
       applySwap(swap);
     }
     long now = clock.millis();
+    releaseStopped(now);
     if (retrying && now >= nextWriteAttemptAt) {
       writeBatch("retry");
     }
@@ -323,6 +328,11 @@ public final class ConsumerLoop implements Runnable {
     }
     if (positionFailures > 0) {
       wait = Math.min(wait, Math.max(0, nextPositionAttemptAt - now));
+    }
+    for (PartitionState ps : partitions.values()) {
+      if (ps.blockedUntil > 0) {
+        wait = Math.min(wait, Math.max(0, ps.blockedUntil - now));
+      }
     }
     return wait;
   }
@@ -458,8 +468,10 @@ public final class ConsumerLoop implements Runnable {
       return Outcome.DONE;
     }
     long start = System.nanoTime();
+    List<DeadLetter> attempted = new ArrayList<>();
     try {
       if (!mappingDeadLettersPublished && !mappingDeadLetters.isEmpty()) {
+        attempted.addAll(mappingDeadLetters);
         deadLetters.publish(records(mappingDeadLetters));
         mappingDeadLettersPublished = true;
         for (DeadLetter d : mappingDeadLetters) {
@@ -470,6 +482,8 @@ public final class ConsumerLoop implements Runnable {
       List<DeadLetter> rejected = new ArrayList<>();
       WriteResult result = sink.write(batch, settings.groupId(), rows -> {
         List<DeadLetter> letters = deadLettersFor(rows);
+        attempted.clear();
+        attempted.addAll(letters);
         deadLetters.publish(records(letters));
         rejected.clear();
         rejected.addAll(letters);
@@ -489,6 +503,7 @@ public final class ConsumerLoop implements Runnable {
         PartitionState ps = partitions.get(new TopicPartition(e.getKey().topic(), e.getKey().partition()));
         if (ps != null) {
           ps.stored = e.getValue();
+          ps.blockFailures = 0;
         }
       }
       state.database(true, "last write committed at " + clock.instant());
@@ -497,6 +512,8 @@ public final class ConsumerLoop implements Runnable {
         LOG.info("writing resumed after {} failed attempt(s); partitions resumed", writeFailures);
         resetRetry();
         syncPause();
+      } else if (state.runState() == RunState.RETRYING) {
+        updateRunState();
       }
       commitToKafka(result.offsets());
       return Outcome.DONE;
@@ -514,9 +531,66 @@ public final class ConsumerLoop implements Runnable {
       if (e.reason() == SinkException.Reason.SCHEMA) {
         sink.invalidateMetadata();
       }
+      if (e.reason() == SinkException.Reason.REJECT_HANDLER_FAILED && e.getCause() instanceof DeadLetterException d) {
+        return deadLettersFailed(d, attempted);
+      }
       return failed(e.reason().name().toLowerCase(java.util.Locale.ROOT), e);
     } catch (DeadLetterException e) {
+      return deadLettersFailed(e, attempted);
+    }
+  }
+
+  /**
+   * Dead letters could not be published, so nothing of the batch was stored. Only the partitions whose
+   * dead-letter topic failed stop (paused, retried with backoff); the batch is dropped and read again,
+   * so the other partitions go on without them.
+   */
+  private Outcome deadLettersFailed(DeadLetterException e, List<DeadLetter> attempted) {
+    Set<TopicPartition> stopped = new java.util.TreeSet<>(
+        Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    for (DeadLetter d : attempted) {
+      if (e.failedTopics().contains(d.topic())) {
+        stopped.add(new TopicPartition(d.record().topic(), d.record().partition()));
+      }
+    }
+    stopped.removeIf(tp -> !partitions.containsKey(tp));
+    if (stopped.isEmpty()) {
       return failed("dead_letter", e);
+    }
+    metrics.writeFailed("dead_letter");
+    state.error(e);
+    abandonBatch(Set.of(), "dead letters could not be published");
+    long now = clock.millis();
+    List<String> waits = new ArrayList<>();
+    for (TopicPartition tp : stopped) {
+      PartitionState ps = partitions.get(tp);
+      ps.blockFailures++;
+      Duration wait = settings.backoff().after(ps.blockFailures);
+      ps.blockedUntil = now + wait.toMillis();
+      waits.add(tp.topic() + "[" + tp.partition() + "] for " + wait.toMillis() + " ms (attempt " + ps.blockFailures + ")");
+    }
+    LOG.warn("{}; nothing of the batch was stored; stopping {}; the other partitions go on", e.getMessage(),
+        summary(waits));
+    syncPause();
+    updateRunState();
+    return Outcome.DROPPED;
+  }
+
+  /** Lets stopped partitions whose wait is over be read again. */
+  private void releaseStopped(long now) {
+    boolean released = false;
+    for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
+      PartitionState ps = e.getValue();
+      if (ps.blockedUntil > 0 && now >= ps.blockedUntil) {
+        ps.blockedUntil = 0;
+        released = true;
+        LOG.info("{}[{}] resumed after its dead letters could not be published; trying again", e.getKey().topic(),
+            e.getKey().partition());
+      }
+    }
+    if (released) {
+      syncPause();
+      updateRunState();
     }
   }
 
@@ -526,10 +600,8 @@ public final class ConsumerLoop implements Runnable {
     Duration wait = settings.backoff().after(writeFailures);
     nextWriteAttemptAt = clock.millis() + wait.toMillis();
     state.error(e);
-    if (!retrying) {
-      retrying = true;
-      state.runState(RunState.RETRYING);
-    }
+    retrying = true;
+    updateRunState();
     LOG.warn("batch of {} messages ({} rows) on {} not stored: {}; {} paused, attempt {} failed, next in {} ms",
         batch.messageCount(), batch.rowCount(), describe(inBatch.keySet()), e.getMessage(),
         partitions.isEmpty() ? "no partitions" : "all " + partitions.size() + " partitions", writeFailures,
@@ -599,9 +671,16 @@ public final class ConsumerLoop implements Runnable {
     retrying = false;
     writeFailures = 0;
     nextWriteAttemptAt = 0;
-    if (positionFailures == 0 && running.get()) {
-      state.runState(RunState.RUNNING);
+    updateRunState();
+  }
+
+  /** RETRYING while a write, an offset read or a stopped partition has not succeeded again; else RUNNING. */
+  private void updateRunState() {
+    if (!running.get()) {
+      return;
     }
+    boolean blocked = partitions.values().stream().anyMatch(ps -> ps.blockFailures > 0);
+    state.runState(retrying || positionFailures > 0 || blocked ? RunState.RETRYING : RunState.RUNNING);
   }
 
   /**
@@ -676,7 +755,7 @@ public final class ConsumerLoop implements Runnable {
       nextPositionAttemptAt = clock.millis() + wait.toMillis();
       state.database(false, e.getMessage());
       state.error(e);
-      state.runState(RunState.RETRYING);
+      updateRunState();
       LOG.warn("cannot read the stored offsets of {}: {}; they stay paused, attempt {} failed, next in {} ms",
           describe(waiting), e.getMessage(), positionFailures, wait.toMillis());
       syncPause();
@@ -725,9 +804,7 @@ public final class ConsumerLoop implements Runnable {
       LOG.info("stored offsets read after {} failed attempt(s)", positionFailures);
     }
     positionFailures = 0;
-    if (!retrying && running.get()) {
-      state.runState(RunState.RUNNING);
-    }
+    updateRunState();
     if (!fromStore.isEmpty()) {
       LOG.info("resuming from the stored offsets: {}", summary(fromStore));
     }
@@ -749,7 +826,7 @@ public final class ConsumerLoop implements Runnable {
     List<TopicPartition> resume = new ArrayList<>();
     for (TopicPartition tp : assignment) {
       PartitionState ps = partitions.get(tp);
-      boolean hold = retrying || ps == null || ps.awaitingPosition || ps.unmapped;
+      boolean hold = retrying || ps == null || ps.awaitingPosition || ps.unmapped || ps.blockedUntil > 0;
       if (hold && !paused.contains(tp)) {
         pause.add(tp);
       } else if (!hold && paused.contains(tp)) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -60,9 +61,10 @@ public final class DeadLetterPublisher implements AutoCloseable {
   }
 
   /**
-   * Sends every record and waits until the broker has acknowledged them all.
+   * Sends every record and waits until the broker has acknowledged them all. Once one record of a topic
+   * failed, the topic's later records are not sent.
    *
-   * @throws DeadLetterException naming the first record that could not be published and why
+   * @throws DeadLetterException naming the topics that did not take their records, and why
    */
   public void publish(List<ProducerRecord<byte[], byte[]>> records) {
     if (records.isEmpty()) {
@@ -70,34 +72,44 @@ public final class DeadLetterPublisher implements AutoCloseable {
     }
     long deadline = System.nanoTime() + timeout.toNanos();
     Producer<byte[], byte[]> p = producer();
+    Map<String, Throwable> failed = new TreeMap<>();
+    List<ProducerRecord<byte[], byte[]>> sent = new ArrayList<>(records.size());
     List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-    int index = 0;
-    try {
-      for (; index < records.size(); index++) {
-        acks.add(p.send(records.get(index)));
+    for (ProducerRecord<byte[], byte[]> record : records) {
+      if (failed.containsKey(record.topic())) {
+        continue;
       }
-      for (index = 0; index < acks.size(); index++) {
-        long left = Math.max(1, deadline - System.nanoTime());
-        acks.get(index).get(left, TimeUnit.NANOSECONDS);
+      try {
+        acks.add(p.send(record));
+        sent.add(record);
+      } catch (RuntimeException e) {
+        failed.put(record.topic(), e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      discard(p);
-      throw failure(records, index, e);
-    } catch (ExecutionException e) {
-      discard(p);
-      throw failure(records, index, e.getCause());
-    } catch (TimeoutException | RuntimeException e) {
-      discard(p);
-      throw failure(records, index, e);
     }
-  }
-
-  private static DeadLetterException failure(List<ProducerRecord<byte[], byte[]>> records, int index, Throwable cause) {
-    ProducerRecord<byte[], byte[]> record = records.get(Math.min(index, records.size() - 1));
-    String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    return new DeadLetterException("cannot publish " + records.size() + " dead letter(s): topic '" + record.topic()
-        + "' did not take one within the time allowed: " + reason, cause);
+    for (int i = 0; i < acks.size(); i++) {
+      String topic = sent.get(i).topic();
+      if (failed.containsKey(topic)) {
+        continue;
+      }
+      try {
+        acks.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failed.put(topic, e);
+      } catch (ExecutionException e) {
+        failed.put(topic, e.getCause());
+      } catch (TimeoutException e) {
+        failed.put(topic, new TimeoutException("no acknowledgement within " + timeout.toMillis() + " ms"));
+      }
+    }
+    if (!failed.isEmpty()) {
+      discard(p);
+      Map.Entry<String, Throwable> first = failed.entrySet().iterator().next();
+      Throwable cause = first.getValue();
+      String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      throw new DeadLetterException("cannot publish dead letters to " + (failed.size() == 1 ? "topic '" : "topics '")
+          + String.join("', '", failed.keySet()) + "': " + reason, failed.keySet(), cause);
+    }
   }
 
   private Producer<byte[], byte[]> producer() {
