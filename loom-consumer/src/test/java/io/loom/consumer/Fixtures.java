@@ -27,7 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-/** Shared helpers of the engine's integration tests: pools, tables, mappings, messages. */
+/** What the engine's integration tests share: pools, tables, mappings, messages. */
 final class Fixtures {
   private Fixtures() {}
 

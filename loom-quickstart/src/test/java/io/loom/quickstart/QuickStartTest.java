@@ -58,8 +58,8 @@ class QuickStartTest {
 
   @Test
   void options_parseTheFlags_andNameTheBadOne() {
-    QuickStart.Options o = QuickStart.Options.parse("--port", "9001", "--rate", "50", "--dir", "/tmp/x");
-    assertThat(o).isEqualTo(new QuickStart.Options(9001, 50, Path.of("/tmp/x")));
+    QuickStart.Options o = QuickStart.Options.parse("--port", "9001", "--rate", "50", "--dir", "data/quickstart");
+    assertThat(o).isEqualTo(new QuickStart.Options(9001, 50, Path.of("data/quickstart")));
     assertThat(QuickStart.Options.parse().adminPort()).isEqualTo(8001);
 
     assertThatThrownBy(() -> QuickStart.Options.parse("--rate", "fast"))
