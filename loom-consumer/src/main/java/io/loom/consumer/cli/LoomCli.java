@@ -2,6 +2,9 @@ package io.loom.consumer.cli;
 
 import io.loom.consumer.admin.LoomServiceFactory;
 import io.loom.consumer.cli.internal.BaseCommand;
+import io.loom.consumer.cli.internal.ExportCommand;
+import io.loom.consumer.cli.internal.ImportCommand;
+import io.loom.consumer.cli.internal.MigrateCommand;
 import io.loom.consumer.cli.internal.RunCommand;
 import io.loom.consumer.cli.internal.SettingsCommand;
 import io.loom.consumer.cli.internal.SettingsOptions;
@@ -47,6 +50,9 @@ import picocli.CommandLine.Spec;
         + " from the database.",
     subcommands = {
         RunCommand.class,
+        MigrateCommand.class,
+        ImportCommand.class,
+        ExportCommand.class,
         ValidateCommand.class,
         SettingsCommand.class
     },
