@@ -92,6 +92,7 @@ public final class TestKafka implements AutoCloseable {
     private final Properties brokerProperties;
     private final boolean isShared;
     private final Thread shutdownHook;
+    private final boolean hookEnabled;
 
     private KafkaRaftServer server; // guarded by this; null while stopped
     private KafkaProducer<byte[], byte[]> producer; // guarded by this
@@ -99,6 +100,7 @@ public final class TestKafka implements AutoCloseable {
 
     private TestKafka(Builder builder, boolean isShared) {
         this.isShared = isShared;
+        this.hookEnabled = builder.shutdownHook;
         this.directory = ServiceDirectories.create(builder.baseDirectory, KIND, stale -> { });
         this.configFile = directory.path().resolve("server.properties");
         int[] ports = FreePorts.find(2);
@@ -174,7 +176,9 @@ public final class TestKafka implements AutoCloseable {
 
     private TestKafka launch() {
         installExitGuard();
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (hookEnabled) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
         try {
             long started = System.nanoTime();
             synchronized (this) {
@@ -489,6 +493,9 @@ public final class TestKafka implements AutoCloseable {
     }
 
     private void removeShutdownHook() {
+        if (!hookEnabled) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -601,7 +608,18 @@ public final class TestKafka implements AutoCloseable {
         private boolean autoCreateTopics;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
+        private boolean shutdownHook = true;
+
         private Builder() {
+        }
+
+        /**
+         * Whether a JVM shutdown hook stops the broker (default true). Turn it off when the caller stops it
+         * itself from its own shutdown hook, after the clients that still use it (hooks run concurrently).
+         */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
         }
 
         /** Directory under which the broker's own directory is placed. */

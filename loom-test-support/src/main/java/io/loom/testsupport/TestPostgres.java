@@ -76,6 +76,7 @@ public final class TestPostgres implements AutoCloseable {
     private final Map<String, String> serverConfig;
     private final boolean isShared;
     private final Thread shutdownHook;
+    private final boolean hookEnabled;
 
     private EmbeddedPostgres server; // guarded by this; null while stopped
     private boolean closed; // guarded by this
@@ -84,6 +85,7 @@ public final class TestPostgres implements AutoCloseable {
         this.baseDirectory = builder.baseDirectory;
         this.serverConfig = Map.copyOf(builder.serverConfig);
         this.isShared = isShared;
+        this.hookEnabled = builder.shutdownHook;
         this.directory = ServiceDirectories.create(baseDirectory, KIND, TestPostgres::stopServerOf);
         this.dataDirectory = directory.path().resolve("data");
         this.logFile = directory.path().resolve("postgres.log");
@@ -117,7 +119,9 @@ public final class TestPostgres implements AutoCloseable {
     }
 
     private TestPostgres launch() {
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (hookEnabled) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
         try {
             long started = System.nanoTime();
             synchronized (this) {
@@ -320,6 +324,9 @@ public final class TestPostgres implements AutoCloseable {
     }
 
     private void removeShutdownHook() {
+        if (!hookEnabled) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -478,7 +485,18 @@ public final class TestPostgres implements AutoCloseable {
         private Path baseDirectory = ServiceDirectories.defaultBaseDirectory();
         private final Map<String, String> serverConfig = new LinkedHashMap<>();
 
+        private boolean shutdownHook = true;
+
         private Builder() {
+        }
+
+        /**
+         * Whether a JVM shutdown hook stops the server (default true). Turn it off when the caller stops it
+         * itself from its own shutdown hook, after the clients that still use it (hooks run concurrently).
+         */
+        public Builder shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return this;
         }
 
         /** Directory under which the server's own directory (and the unpacked binaries) are placed. */

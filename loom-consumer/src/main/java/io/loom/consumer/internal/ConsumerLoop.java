@@ -1,0 +1,1067 @@
+package io.loom.consumer.internal;
+
+import io.loom.consumer.admin.PartitionView;
+import io.loom.consumer.admin.RunState;
+import io.loom.mapping.LoomException;
+import io.loom.mapping.MappingError;
+import io.loom.mapping.RowSink;
+import io.loom.sink.JdbcSink;
+import io.loom.sink.RejectedRow;
+import io.loom.sink.SinkBatch;
+import io.loom.sink.SinkException;
+import io.loom.sink.SourcePartition;
+import io.loom.sink.WriteResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll loop: the one thread that owns the {@link Consumer}. It polls, maps each message into the
+ * current {@link SinkBatch} with the route looked up once per partition and poll, and writes the batch
+ * when it is full or has lingered long enough: rows, offsets and dead letters in one database
+ * transaction, then an advisory {@code commitAsync} to Kafka.
+ *
+ * <p>Design note. Positions always come from the offsets stored in PostgreSQL with the rows: on
+ * assignment, after an offset conflict, and after a batch is dropped (the partitions are sought back
+ * to the batch's first offsets). A write that fails keeps its batch and pauses every partition; the
+ * loop keeps polling (so the member stays in the group) and retries the same batch with backoff, so
+ * memory holds at most one batch and the remainder of one poll is sought back, never buffered. When
+ * dead letters cannot be published, the batch is dropped and read again, and only the partitions whose
+ * dead-letter topic failed stop for a backoff, so one unwritable topic does not hold up the others.
+ * Revocation flushes first (if that fails the batch is dropped and read again by whoever owns the
+ * partitions next); loss drops. Configuration swaps arrive through {@link #requestSwap} and are
+ * applied between batches, after a flush. A {@link SinkException} with reason {@code OFFSET_CONFLICT}
+ * means another member stored the messages: the batch is dropped and the partitions repositioned
+ * from the database. Nothing is committed anywhere before the database transaction commits, so a
+ * crash at any point loses nothing and duplicates nothing.
+ */
+public final class ConsumerLoop implements Runnable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
+  private static final long VIEW_INTERVAL_MILLIS = 500;
+  private static final long SUMMARY_INTERVAL_MILLIS = 60_000;
+  private static final int RECORD_OVERHEAD_BYTES = 96;
+  private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The loop's fixed settings.
+   *
+   * @param groupId the consumer group, also the key of the stored offsets
+   * @param maxBatchRows a batch is written once it holds this many rows
+   * @param maxBatchBytes a batch is written once its encoded rows plus the raw messages it holds reach this size
+   * @param linger how long a partly filled batch waits for more messages
+   * @param pollTimeout how long one poll waits for messages
+   * @param backoff waits between retries of a failed write or offset read
+   * @param autoOffsetReset where a partition without a stored offset starts: {@code earliest} or {@code
+   *     latest} (sought explicitly), anything else is left to the consumer (its committed offset, else
+   *     its {@code auto.offset.reset})
+   * @param clock time source for linger, backoff and status
+   */
+  public record Settings(
+      String groupId, int maxBatchRows, long maxBatchBytes, Duration linger, Duration pollTimeout, Backoff backoff,
+      String autoOffsetReset, Clock clock) {
+    public Settings {
+      Objects.requireNonNull(groupId, "groupId");
+      Objects.requireNonNull(autoOffsetReset, "autoOffsetReset");
+      Objects.requireNonNull(linger, "linger");
+      Objects.requireNonNull(pollTimeout, "pollTimeout");
+      Objects.requireNonNull(backoff, "backoff");
+      Objects.requireNonNull(clock, "clock");
+    }
+  }
+
+  /** DONE: stored, batch empty; DROPPED: offset conflict, batch dropped and partitions repositioned; FAILED: kept for a retry. */
+  private enum Outcome { DONE, DROPPED, FAILED }
+
+  private record Swap(ActiveConfig config, CompletableFuture<ActiveConfig> done) {}
+
+  /** Per assigned partition; read by the lag gauge from other threads. */
+  private static final class PartitionState implements EngineMetrics.LagSource {
+    Long position;
+    Long stored;
+    Long rewindTo;
+    boolean awaitingPosition = true;
+    boolean unmapped;
+    long blockedUntil;
+    int blockFailures;
+    volatile double lag = Double.NaN;
+
+    @Override
+    public double lag() {
+      return lag;
+    }
+  }
+
+  /** The messages of one partition in the current batch, in offset order. */
+  private static final class PartitionBatch {
+    final long firstOffset;
+    final ArrayList<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+
+    PartitionBatch(long firstOffset) {
+      this.firstOffset = firstOffset;
+    }
+
+    ConsumerRecord<byte[], byte[]> find(long offset) {
+      int lo = 0;
+      int hi = records.size() - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        long at = records.get(mid).offset();
+        if (at < offset) {
+          lo = mid + 1;
+        } else if (at > offset) {
+          hi = mid - 1;
+        } else {
+          return records.get(mid);
+        }
+      }
+      return null;
+    }
+  }
+
+  private final Settings settings;
+  private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
+  private final JdbcSink sink;
+  private final DeadLetterPublisher deadLetters;
+  private final EngineMetrics metrics;
+  private final EngineState state;
+  private final Clock clock;
+  private final AtomicReference<Swap> pendingSwap = new AtomicReference<>();
+  private final AtomicBoolean running = new AtomicBoolean(true);
+  private final Object idle = new Object();
+  private volatile boolean crashed;
+  private volatile Consumer<byte[], byte[]> consumer;
+
+  // Owned by the loop thread.
+  private ActiveConfig config;
+  private Set<String> subscribed = Set.of();
+  private final Listener listener = new Listener();
+  private final SinkBatch batch;
+  private final LinkedHashMap<TopicPartition, PartitionBatch> inBatch = new LinkedHashMap<>();
+  private final List<DeadLetter> mappingDeadLetters = new ArrayList<>();
+  private boolean mappingDeadLettersPublished;
+  private long rawBytes;
+  private long batchStartedAt = -1;
+  private boolean retrying;
+  private int writeFailures;
+  private long nextWriteAttemptAt;
+  private int positionFailures;
+  private long nextPositionAttemptAt;
+  private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+  private final KafkaSourceRecord view = new KafkaSourceRecord();
+  private long lastViewAt;
+  private long lastSummaryAt;
+  private long rowsSinceSummary;
+  private long messagesSinceSummary;
+  private long deadLettersSinceSummary;
+
+  /** @param consumerFactory creates the consumer, on the loop's thread */
+  public ConsumerLoop(
+      Settings settings,
+      Supplier<Consumer<byte[], byte[]>> consumerFactory,
+      JdbcSink sink,
+      DeadLetterPublisher deadLetters,
+      EngineMetrics metrics,
+      EngineState state,
+      ActiveConfig initial) {
+    this.settings = settings;
+    this.consumerFactory = consumerFactory;
+    this.sink = sink;
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+    this.state = state;
+    this.clock = settings.clock();
+    this.config = Objects.requireNonNull(initial, "initial");
+    this.batch = sink.newBatch();
+    state.applied(initial);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Requests from other threads
+
+  /**
+   * Asks the loop to switch to {@code next} at the next batch boundary. The future completes with the
+   * configuration once it is in force, or exceptionally if the loop stops first. A request not yet
+   * applied is superseded by a later one (its future completes with the later configuration).
+   */
+  public CompletableFuture<ActiveConfig> requestSwap(ActiveConfig next) {
+    CompletableFuture<ActiveConfig> done = new CompletableFuture<>();
+    Swap previous = pendingSwap.getAndSet(new Swap(next, done));
+    if (previous != null) {
+      done.whenComplete((c, e) -> {
+        if (e == null) {
+          previous.done().complete(c);
+        } else {
+          previous.done().completeExceptionally(e);
+        }
+      });
+    }
+    if (!running.get()) {
+      failPendingSwap(new LoomException("the consumer is stopped; the configuration was not applied"));
+    }
+    wake(false);
+    return done;
+  }
+
+  /** Asks the loop to finish its batch, close the consumer and end. Returns at once. */
+  public void stop() {
+    running.set(false);
+    wake(true);
+  }
+
+  /**
+   * Ends the loop as a crash would: the batch is abandoned unwritten and nothing is committed or
+   * flushed, the consumer is closed without running the rebalance listener. Returns at once.
+   */
+  public void crash() {
+    crashed = true;
+    running.set(false);
+    wake(true);
+  }
+
+  public boolean isRunning() {
+    return running.get();
+  }
+
+  private void wake(boolean interruptPoll) {
+    synchronized (idle) {
+      idle.notifyAll();
+    }
+    Consumer<byte[], byte[]> c = consumer;
+    if (interruptPoll && c != null) {
+      c.wakeup();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The loop
+
+  @Override
+  public void run() {
+    Throwable failure = null;
+    try {
+      consumer = consumerFactory.get();
+      state.runState(RunState.RUNNING);
+      LOG.info("consumer group {} starting with configuration {} ({} topics)", settings.groupId(), config.fingerprint(),
+          config.topics().size());
+      resubscribe();
+      lastSummaryAt = clock.millis();
+      while (running.get() && !crashed) {
+        iterate();
+      }
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      shutdown(failure);
+    }
+  }
+
+  private void iterate() {
+    state.loopTick();
+    Swap swap = pendingSwap.getAndSet(null);
+    if (swap != null) {
+      applySwap(swap);
+    }
+    long now = clock.millis();
+    releaseStopped(now);
+    if (retrying && now >= nextWriteAttemptAt) {
+      writeBatch("retry");
+    }
+    if ((positionFailures == 0 || now >= nextPositionAttemptAt) && awaitingPositions()) {
+      resolvePositions();
+    }
+    if (subscribed.isEmpty()) {
+      waitIdle(settings.pollTimeout().toMillis());
+      publishViews(false);
+      return;
+    }
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = consumer.poll(Duration.ofMillis(pollWaitMillis()));
+    } catch (WakeupException e) {
+      return;
+    }
+    if (crashed) {
+      return;
+    }
+    if (!records.isEmpty()) {
+      process(records);
+    }
+    if (lingerDue()) {
+      writeBatch("linger " + settings.linger().toMillis() + " ms");
+    }
+    publishViews(false);
+    logSummary();
+  }
+
+  private long pollWaitMillis() {
+    long now = clock.millis();
+    long wait = settings.pollTimeout().toMillis();
+    if (retrying) {
+      wait = Math.min(wait, Math.max(0, nextWriteAttemptAt - now));
+    } else if (batchStartedAt >= 0) {
+      wait = Math.min(wait, Math.max(0, batchStartedAt + settings.linger().toMillis() - now));
+    }
+    if (positionFailures > 0) {
+      wait = Math.min(wait, Math.max(0, nextPositionAttemptAt - now));
+    }
+    for (PartitionState ps : partitions.values()) {
+      if (ps.blockedUntil > 0) {
+        wait = Math.min(wait, Math.max(0, ps.blockedUntil - now));
+      }
+    }
+    return wait;
+  }
+
+  private void waitIdle(long millis) {
+    synchronized (idle) {
+      if (running.get() && pendingSwap.get() == null) {
+        try {
+          idle.wait(Math.max(1, millis));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          running.set(false);
+        }
+      }
+    }
+  }
+
+  private boolean lingerDue() {
+    return !retrying && batchStartedAt >= 0 && clock.millis() - batchStartedAt >= settings.linger().toMillis();
+  }
+
+  private boolean batchFull() {
+    return batch.rowCount() >= settings.maxBatchRows() || batch.byteSize() + rawBytes >= settings.maxBatchBytes();
+  }
+
+  private void process(ConsumerRecords<byte[], byte[]> records) {
+    List<TopicPartition> polled = new ArrayList<>(records.partitions());
+    for (int p = 0; p < polled.size(); p++) {
+      TopicPartition tp = polled.get(p);
+      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      PartitionState ps = partitions.get(tp);
+      Route route = config.route(tp.topic());
+      if (ps == null || route == null || ps.awaitingPosition) {
+        setAside(tp, ps, route, list.get(0).offset());
+        continue;
+      }
+      int added = 0;
+      for (int i = 0; i < list.size(); i++) {
+        add(route, tp, ps, list.get(i));
+        added++;
+        if (batchFull()) {
+          Set<TopicPartition> inThisBatch = new HashSet<>(inBatch.keySet());
+          Outcome outcome = writeBatch("batch limit");
+          if (outcome != Outcome.DONE) {
+            metrics.consumed(tp.topic(), added);
+            messagesSinceSummary += added;
+            rewindUnprocessed(records, polled, p, i + 1, outcome == Outcome.DROPPED ? inThisBatch : Set.of());
+            return;
+          }
+        }
+      }
+      metrics.consumed(tp.topic(), added);
+      messagesSinceSummary += added;
+    }
+    if (settings.linger().isZero() && !batch.isEmpty()) {
+      writeBatch("poll");
+    }
+  }
+
+  /** Records of a partition the loop cannot take now: sought back and the partition paused. */
+  private void setAside(TopicPartition tp, PartitionState ps, Route route, long firstOffset) {
+    PartitionState s = ps;
+    if (s == null) {
+      LOG.warn("records of {} arrived without an assignment callback; positioning it from the stored offsets", tp);
+      s = new PartitionState();
+      partitions.put(tp, s);
+      metrics.partitionAssigned(tp.topic(), tp.partition(), s);
+    } else if (route == null && !s.unmapped) {
+      LOG.info("{} is no longer mapped; pausing it until it is revoked", tp);
+      s.unmapped = true;
+    }
+    s.rewindTo = s.rewindTo == null ? firstOffset : s.rewindTo;
+    consumer.seek(tp, firstOffset);
+    s.position = firstOffset;
+    syncPause();
+  }
+
+  /**
+   * Seeks back the records of this poll that were not taken into the batch, so they are fetched again
+   * rather than held in memory; partitions in {@code repositioned} were already sought from the database.
+   */
+  private void rewindUnprocessed(
+      ConsumerRecords<byte[], byte[]> records, List<TopicPartition> polled, int p, int next,
+      Set<TopicPartition> repositioned) {
+    for (int q = p; q < polled.size(); q++) {
+      TopicPartition tp = polled.get(q);
+      List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
+      int from = q == p ? next : 0;
+      PartitionState ps = partitions.get(tp);
+      if (from < list.size() && ps != null && !repositioned.contains(tp) && !ps.awaitingPosition) {
+        long offset = list.get(from).offset();
+        consumer.seek(tp, offset);
+        ps.position = offset;
+      }
+    }
+  }
+
+  private void add(Route route, TopicPartition tp, PartitionState ps, ConsumerRecord<byte[], byte[]> record) {
+    if (batchStartedAt < 0) {
+      batchStartedAt = clock.millis();
+    }
+    PartitionBatch pb = inBatch.get(tp);
+    if (pb == null) {
+      pb = new PartitionBatch(record.offset());
+      inBatch.put(tp, pb);
+    }
+    pb.records.add(record);
+    rawBytes += Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()) + RECORD_OVERHEAD_BYTES;
+    RowSink rows = batch.rowsFor(route.target(), tp.topic(), tp.partition(), record.offset());
+    MappingError error;
+    try {
+      error = route.mapper().map(view.wrap(record), rows);
+    } catch (RuntimeException e) {
+      throw new LoomException("the mapper of " + tp.topic() + " failed on " + tp + "@" + record.offset()
+          + " instead of returning an error: " + e, e);
+    }
+    if (error != null) {
+      mappingDeadLetters.add(DeadLetter.mappingError(record, route.deadLetterTopic(), error));
+    }
+    ps.position = record.offset() + 1;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  /**
+   * Writes the batch: mapping dead letters first, then rows, offsets and rejected-row dead letters in
+   * one transaction. DONE: the batch is stored (or was dropped after an offset conflict) and is empty;
+   * FAILED: the batch is kept, the partitions are paused and a retry is scheduled.
+   */
+  private Outcome writeBatch(String why) {
+    if (batch.isEmpty()) {
+      return Outcome.DONE;
+    }
+    long start = System.nanoTime();
+    List<DeadLetter> attempted = new ArrayList<>();
+    try {
+      if (!mappingDeadLettersPublished && !mappingDeadLetters.isEmpty()) {
+        attempted.addAll(mappingDeadLetters);
+        deadLetters.publish(records(mappingDeadLetters));
+        mappingDeadLettersPublished = true;
+        for (DeadLetter d : mappingDeadLetters) {
+          metrics.deadLettered(d.record().topic(), d.kind());
+        }
+        deadLettersSinceSummary += mappingDeadLetters.size();
+      }
+      List<DeadLetter> rejected = new ArrayList<>();
+      WriteResult result = sink.write(batch, settings.groupId(), rows -> {
+        List<DeadLetter> letters = deadLettersFor(rows);
+        attempted.clear();
+        attempted.addAll(letters);
+        deadLetters.publish(records(letters));
+        rejected.clear();
+        rejected.addAll(letters);
+      });
+      long nanos = System.nanoTime() - start;
+      metrics.written(result.rowsWritten(), nanos);
+      for (DeadLetter d : rejected) {
+        metrics.deadLettered(d.record().topic(), d.kind());
+      }
+      deadLettersSinceSummary += rejected.size();
+      rowsSinceSummary += result.totalRowsWritten();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("wrote {} rows of {} messages ({} dead letters) in {} ms on {}: {}", result.totalRowsWritten(),
+            batch.messageCount(), mappingDeadLetters.size() + rejected.size(), nanos / 1_000_000, why, result.offsets());
+      }
+      for (Map.Entry<SourcePartition, Long> e : result.offsets().entrySet()) {
+        PartitionState ps = partitions.get(new TopicPartition(e.getKey().topic(), e.getKey().partition()));
+        if (ps != null) {
+          ps.stored = e.getValue();
+          ps.blockFailures = 0;
+        }
+      }
+      state.database(true, "last write committed at " + clock.instant());
+      clearBatch();
+      if (retrying) {
+        LOG.info("writing resumed after {} failed attempt(s); partitions resumed", writeFailures);
+        resetRetry();
+        syncPause();
+      } else if (state.runState() == RunState.RETRYING) {
+        updateRunState();
+      }
+      commitToKafka(result.offsets());
+      return Outcome.DONE;
+    } catch (SinkException e) {
+      if (e.reason() == SinkException.Reason.OFFSET_CONFLICT) {
+        metrics.writeFailed("offset_conflict");
+        LOG.warn("{}; dropping the batch of {} messages and resuming from the stored offsets", e.getMessage(),
+            batch.messageCount());
+        dropAfterConflict();
+        return Outcome.DROPPED;
+      }
+      if (e.reason() == SinkException.Reason.RETRIES_EXHAUSTED || e.reason() == SinkException.Reason.CLOSED) {
+        state.database(false, e.getMessage());
+      }
+      if (e.reason() == SinkException.Reason.SCHEMA) {
+        sink.invalidateMetadata();
+      }
+      if (e.reason() == SinkException.Reason.REJECT_HANDLER_FAILED && e.getCause() instanceof DeadLetterException d) {
+        return deadLettersFailed(d, attempted);
+      }
+      return failed(e.reason().name().toLowerCase(java.util.Locale.ROOT), e);
+    } catch (DeadLetterException e) {
+      return deadLettersFailed(e, attempted);
+    }
+  }
+
+  /**
+   * Dead letters could not be published, so nothing of the batch was stored. Only the partitions whose
+   * dead-letter topic failed stop (paused, retried with backoff); the batch is dropped and read again,
+   * so the other partitions go on without them.
+   */
+  private Outcome deadLettersFailed(DeadLetterException e, List<DeadLetter> attempted) {
+    Set<TopicPartition> stopped = new java.util.TreeSet<>(
+        Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    for (DeadLetter d : attempted) {
+      if (e.failedTopics().contains(d.topic())) {
+        stopped.add(new TopicPartition(d.record().topic(), d.record().partition()));
+      }
+    }
+    stopped.removeIf(tp -> !partitions.containsKey(tp));
+    if (stopped.isEmpty()) {
+      return failed("dead_letter", e);
+    }
+    metrics.writeFailed("dead_letter");
+    state.error(e);
+    abandonBatch(Set.of(), "dead letters could not be published");
+    long now = clock.millis();
+    List<String> waits = new ArrayList<>();
+    for (TopicPartition tp : stopped) {
+      PartitionState ps = partitions.get(tp);
+      ps.blockFailures++;
+      Duration wait = settings.backoff().after(ps.blockFailures);
+      ps.blockedUntil = now + wait.toMillis();
+      waits.add(tp.topic() + "[" + tp.partition() + "] for " + wait.toMillis() + " ms (attempt " + ps.blockFailures + ")");
+    }
+    LOG.warn("{}; nothing of the batch was stored; stopping {}; the other partitions go on", e.getMessage(),
+        summary(waits));
+    syncPause();
+    updateRunState();
+    return Outcome.DROPPED;
+  }
+
+  /** Lets stopped partitions whose wait is over be read again. */
+  private void releaseStopped(long now) {
+    boolean released = false;
+    for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
+      PartitionState ps = e.getValue();
+      if (ps.blockedUntil > 0 && now >= ps.blockedUntil) {
+        ps.blockedUntil = 0;
+        released = true;
+        LOG.info("{}[{}] resumed after its dead letters could not be published; trying again", e.getKey().topic(),
+            e.getKey().partition());
+      }
+    }
+    if (released) {
+      syncPause();
+      updateRunState();
+    }
+  }
+
+  private Outcome failed(String reason, RuntimeException e) {
+    metrics.writeFailed(reason);
+    writeFailures++;
+    Duration wait = settings.backoff().after(writeFailures);
+    nextWriteAttemptAt = clock.millis() + wait.toMillis();
+    state.error(e);
+    retrying = true;
+    updateRunState();
+    LOG.warn("batch of {} messages ({} rows) on {} not stored: {}; {} paused, attempt {} failed, next in {} ms",
+        batch.messageCount(), batch.rowCount(), describe(inBatch.keySet()), e.getMessage(),
+        partitions.isEmpty() ? "no partitions" : "all " + partitions.size() + " partitions", writeFailures,
+        wait.toMillis());
+    syncPause();
+    return Outcome.FAILED;
+  }
+
+  private List<DeadLetter> deadLettersFor(List<RejectedRow> rows) {
+    List<DeadLetter> letters = new ArrayList<>(rows.size());
+    for (RejectedRow row : rows) {
+      PartitionBatch pb = inBatch.get(new TopicPartition(row.topic(), row.partition()));
+      ConsumerRecord<byte[], byte[]> record = pb == null ? null : pb.find(row.offset());
+      if (record == null) {
+        throw new IllegalStateException("the sink rejected " + row + " which is not in the batch");
+      }
+      Route route = config.route(row.topic());
+      if (route == null) {
+        throw new IllegalStateException("the sink rejected " + row + " of a topic the configuration does not map");
+      }
+      letters.add(DeadLetter.rejected(record, route.deadLetterTopic(), row));
+    }
+    return letters;
+  }
+
+  private List<ProducerRecord<byte[], byte[]>> records(List<DeadLetter> letters) {
+    List<ProducerRecord<byte[], byte[]>> list = new ArrayList<>(letters.size());
+    for (DeadLetter d : letters) {
+      list.add(d.toProducerRecord(config.fingerprint()));
+    }
+    return list;
+  }
+
+  private void commitToKafka(Map<SourcePartition, Long> offsets) {
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+    for (Map.Entry<SourcePartition, Long> e : offsets.entrySet()) {
+      TopicPartition tp = new TopicPartition(e.getKey().topic(), e.getKey().partition());
+      if (partitions.containsKey(tp)) {
+        commit.put(tp, new OffsetAndMetadata(e.getValue()));
+      }
+    }
+    if (commit.isEmpty()) {
+      return;
+    }
+    try {
+      consumer.commitAsync(commit, (committed, error) -> {
+        if (error != null) {
+          LOG.debug("advisory Kafka commit of {} failed (the offsets are stored in the database): {}", committed,
+              error.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.debug("advisory Kafka commit failed (the offsets are stored in the database): {}", e.toString());
+    }
+  }
+
+  private void clearBatch() {
+    batch.clear();
+    inBatch.clear();
+    mappingDeadLetters.clear();
+    mappingDeadLettersPublished = false;
+    rawBytes = 0;
+    batchStartedAt = -1;
+  }
+
+  private void resetRetry() {
+    retrying = false;
+    writeFailures = 0;
+    nextWriteAttemptAt = 0;
+    updateRunState();
+  }
+
+  /** RETRYING while a write, an offset read or a stopped partition has not succeeded again; else RUNNING. */
+  private void updateRunState() {
+    if (!running.get()) {
+      return;
+    }
+    boolean blocked = partitions.values().stream().anyMatch(ps -> ps.blockFailures > 0);
+    state.runState(retrying || positionFailures > 0 || blocked ? RunState.RETRYING : RunState.RUNNING);
+  }
+
+  /**
+   * Drops the unwritten batch. Its partitions that stay assigned (all but {@code leaving}) are sought
+   * back to the batch's first offsets, so the messages are read again; the others' next owner reads
+   * them from the stored offsets.
+   */
+  private void abandonBatch(Collection<TopicPartition> leaving, String why) {
+    if (!batch.isEmpty()) {
+      LOG.warn("dropping the unwritten batch of {} messages on {} ({}); nothing of it was stored, its messages"
+          + " will be read again", batch.messageCount(), describe(inBatch.keySet()), why);
+    }
+    for (Map.Entry<TopicPartition, PartitionBatch> e : inBatch.entrySet()) {
+      TopicPartition tp = e.getKey();
+      PartitionState ps = partitions.get(tp);
+      if (ps != null && !leaving.contains(tp)) {
+        consumer.seek(tp, e.getValue().firstOffset);
+        ps.position = e.getValue().firstOffset;
+      }
+    }
+    clearBatch();
+    resetRetry();
+    syncPause();
+  }
+
+  private void dropAfterConflict() {
+    for (Map.Entry<TopicPartition, PartitionBatch> e : inBatch.entrySet()) {
+      PartitionState ps = partitions.get(e.getKey());
+      if (ps != null) {
+        ps.awaitingPosition = true;
+        ps.rewindTo = e.getValue().firstOffset;
+      }
+    }
+    clearBatch();
+    resetRetry();
+    syncPause();
+    resolvePositions();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Positions, pausing, subscription
+
+  private boolean awaitingPositions() {
+    for (PartitionState ps : partitions.values()) {
+      if (ps.awaitingPosition) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Seeks every partition awaiting a position to its stored offset; on failure they stay paused. */
+  private void resolvePositions() {
+    List<TopicPartition> waiting = new ArrayList<>();
+    partitions.forEach((tp, ps) -> {
+      if (ps.awaitingPosition) {
+        waiting.add(tp);
+      }
+    });
+    if (waiting.isEmpty()) {
+      positionFailures = 0;
+      return;
+    }
+    Set<String> topics = new TreeSet<>();
+    waiting.forEach(tp -> topics.add(tp.topic()));
+    Map<SourcePartition, Long> stored;
+    try {
+      stored = sink.readOffsets(settings.groupId(), topics);
+    } catch (SinkException e) {
+      positionFailures++;
+      Duration wait = settings.backoff().after(positionFailures);
+      nextPositionAttemptAt = clock.millis() + wait.toMillis();
+      state.database(false, e.getMessage());
+      state.error(e);
+      updateRunState();
+      LOG.warn("cannot read the stored offsets of {}: {}; they stay paused, attempt {} failed, next in {} ms",
+          describe(waiting), e.getMessage(), positionFailures, wait.toMillis());
+      syncPause();
+      return;
+    }
+    state.database(true, "offsets read at " + clock.instant());
+    waiting.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    List<String> fromStore = new ArrayList<>();
+    List<String> fromKafka = new ArrayList<>();
+    List<TopicPartition> reset = new ArrayList<>();
+    for (TopicPartition tp : waiting) {
+      PartitionState ps = partitions.get(tp);
+      Long offset = stored.get(new SourcePartition(tp.topic(), tp.partition()));
+      if (offset == null) {
+        offset = ps.rewindTo;
+      } else {
+        ps.stored = offset;
+      }
+      if (offset != null) {
+        consumer.seek(tp, offset);
+        ps.position = offset;
+        fromStore.add(tp.topic() + "[" + tp.partition() + "]@" + offset);
+      } else {
+        fromKafka.add(tp.topic() + "[" + tp.partition() + "]");
+        reset.add(tp);
+        ps.position = null;
+      }
+      ps.rewindTo = null;
+      ps.awaitingPosition = false;
+    }
+    if (!reset.isEmpty()) {
+      if (settings.autoOffsetReset().equalsIgnoreCase("earliest")) {
+        consumer.seekToBeginning(reset);
+      } else if (settings.autoOffsetReset().equalsIgnoreCase("latest")) {
+        consumer.seekToEnd(reset);
+      }
+      for (TopicPartition tp : reset) {
+        try {
+          partitions.get(tp).position = consumer.position(tp, POSITION_TIMEOUT);
+        } catch (org.apache.kafka.common.errors.TimeoutException | WakeupException e) {
+          LOG.debug("the start position of {} is not known yet: {}", tp, e.toString());
+        }
+      }
+    }
+    if (positionFailures > 0) {
+      LOG.info("stored offsets read after {} failed attempt(s)", positionFailures);
+    }
+    positionFailures = 0;
+    updateRunState();
+    if (!fromStore.isEmpty()) {
+      LOG.info("resuming from the stored offsets: {}", summary(fromStore));
+    }
+    if (!fromKafka.isEmpty()) {
+      LOG.info("no stored offset for {}: starting per auto.offset.reset ({})", summary(fromKafka),
+          settings.autoOffsetReset());
+    }
+    syncPause();
+  }
+
+  /** Pauses exactly the assigned partitions that must not deliver records now, resumes the others. */
+  private void syncPause() {
+    Set<TopicPartition> assignment = consumer.assignment();
+    if (assignment.isEmpty()) {
+      return;
+    }
+    Set<TopicPartition> paused = consumer.paused();
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    for (TopicPartition tp : assignment) {
+      PartitionState ps = partitions.get(tp);
+      boolean hold = retrying || ps == null || ps.awaitingPosition || ps.unmapped || ps.blockedUntil > 0;
+      if (hold && !paused.contains(tp)) {
+        pause.add(tp);
+      } else if (!hold && paused.contains(tp)) {
+        resume.add(tp);
+      }
+    }
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+    }
+  }
+
+  private void resubscribe() {
+    Set<String> topics = config.topics();
+    if (topics.equals(subscribed)) {
+      return;
+    }
+    if (topics.isEmpty()) {
+      consumer.unsubscribe();
+      LOG.info("no topic is mapped; unsubscribed");
+    } else {
+      consumer.subscribe(topics, listener);
+      LOG.info("subscribed to {}", topics);
+    }
+    subscribed = topics;
+    state.subscribed(topics);
+  }
+
+  private void applySwap(Swap swap) {
+    try {
+      if (!batch.isEmpty() && writeBatch("configuration change") == Outcome.FAILED) {
+        abandonBatch(Set.of(), "configuration change");
+      }
+      ActiveConfig previous = config;
+      config = swap.config();
+      sink.invalidateMetadata();
+      for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
+        PartitionState ps = e.getValue();
+        if (ps.unmapped && config.route(e.getKey().topic()) != null) {
+          ps.unmapped = false;
+          ps.awaitingPosition = true;
+        }
+      }
+      resubscribe();
+      syncPause();
+      if (partitions.values().stream().anyMatch(ps -> ps.awaitingPosition)) {
+        resolvePositions();
+      }
+      state.applied(config);
+      LOG.info("configuration {} in force (was {}): {} topics", config.fingerprint(), previous.fingerprint(),
+          config.topics().size());
+      swap.done().complete(config);
+    } catch (RuntimeException e) {
+      swap.done().completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private void failPendingSwap(RuntimeException e) {
+    Swap swap = pendingSwap.getAndSet(null);
+    if (swap != null) {
+      swap.done().completeExceptionally(e);
+    }
+  }
+
+  private void forget(Collection<TopicPartition> gone) {
+    for (TopicPartition tp : gone) {
+      partitions.remove(tp);
+      metrics.partitionRemoved(tp.topic(), tp.partition());
+    }
+  }
+
+  /** The rebalance listener; Kafka calls it on the loop's thread, inside {@code poll}. */
+  private final class Listener implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      if (crashed || revoked.isEmpty()) {
+        return;
+      }
+      if (revoked.stream().anyMatch(inBatch::containsKey) && writeBatch("partitions revoked") == Outcome.FAILED) {
+        abandonBatch(revoked, "partitions revoked while the batch could not be written");
+      }
+      forget(revoked);
+      LOG.info("partitions revoked: {}", describe(revoked));
+      publishViews(true);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+      if (crashed || lost.isEmpty()) {
+        return;
+      }
+      if (lost.stream().anyMatch(inBatch::containsKey)) {
+        abandonBatch(lost, "partitions lost; their new owner reads them from the stored offsets");
+      }
+      forget(lost);
+      LOG.warn("partitions lost: {}", describe(lost));
+      publishViews(true);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      if (crashed || assigned.isEmpty()) {
+        return;
+      }
+      for (TopicPartition tp : assigned) {
+        PartitionState ps = new PartitionState();
+        partitions.put(tp, ps);
+        metrics.partitionAssigned(tp.topic(), tp.partition(), ps);
+      }
+      LOG.info("partitions assigned: {}", describe(assigned));
+      syncPause();
+      resolvePositions();
+      publishViews(true);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Status
+
+  private void publishViews(boolean force) {
+    long now = clock.millis();
+    if (!force && now - lastViewAt < VIEW_INTERVAL_MILLIS) {
+      return;
+    }
+    lastViewAt = now;
+    List<PartitionView> views = new ArrayList<>(partitions.size());
+    for (Map.Entry<TopicPartition, PartitionState> e : partitions.entrySet()) {
+      TopicPartition tp = e.getKey();
+      PartitionState ps = e.getValue();
+      Long end = null;
+      if (ps.position != null && !ps.awaitingPosition) {
+        OptionalLong lag;
+        try {
+          lag = consumer.currentLag(tp);
+        } catch (RuntimeException ex) {
+          lag = OptionalLong.empty();
+        }
+        if (lag.isPresent()) {
+          end = ps.position + lag.getAsLong();
+        }
+      }
+      Long lag = end != null && ps.stored != null ? Math.max(0, end - ps.stored) : null;
+      ps.lag = lag == null ? Double.NaN : lag;
+      views.add(new PartitionView(tp.topic(), tp.partition(), ps.position, ps.stored, end, lag));
+    }
+    views.sort(Comparator.comparing(PartitionView::topic).thenComparingInt(PartitionView::partition));
+    state.partitions(views);
+  }
+
+  private void logSummary() {
+    long now = clock.millis();
+    if (now - lastSummaryAt < SUMMARY_INTERVAL_MILLIS) {
+      return;
+    }
+    if (messagesSinceSummary > 0 || rowsSinceSummary > 0 || deadLettersSinceSummary > 0) {
+      double seconds = (now - lastSummaryAt) / 1000.0;
+      LOG.info("last {} s: {} messages consumed, {} rows written ({} rows/s), {} dead letters; {} partitions assigned",
+          Math.round(seconds), messagesSinceSummary, rowsSinceSummary, Math.round(rowsSinceSummary / seconds),
+          deadLettersSinceSummary, partitions.size());
+    }
+    lastSummaryAt = now;
+    messagesSinceSummary = 0;
+    rowsSinceSummary = 0;
+    deadLettersSinceSummary = 0;
+  }
+
+  private static String describe(Collection<TopicPartition> tps) {
+    if (tps.isEmpty()) {
+      return "[]";
+    }
+    List<String> names = new ArrayList<>();
+    tps.stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+        .forEach(tp -> names.add(tp.topic() + "[" + tp.partition() + "]"));
+    return "[" + summary(names) + "]";
+  }
+
+  /** The first dozen items, then how many more. */
+  private static String summary(List<String> items) {
+    return items.size() <= 12 ? String.join(", ", items)
+        : String.join(", ", items.subList(0, 12)) + " and " + (items.size() - 12) + " more";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shutdown
+
+  private void shutdown(Throwable failure) {
+    Consumer<byte[], byte[]> c = consumer;
+    running.set(false);
+    failPendingSwap(new LoomException("the consumer stopped before the configuration was applied"));
+    if (crashed) {
+      LOG.warn("consumer crashed on purpose: {} unwritten messages abandoned, nothing flushed or committed",
+          batch.messageCount());
+      clearBatch();
+      closeQuietly(c);
+      metrics.removeAllPartitions();
+      state.partitions(List.of());
+      state.runState(RunState.STOPPED);
+      return;
+    }
+    state.runState(RunState.STOPPING);
+    if (failure == null && c != null && !batch.isEmpty()) {
+      if (writeBatch("shutdown") == Outcome.FAILED) {
+        LOG.warn("the last batch of {} messages could not be stored; it will be read again on the next start",
+            batch.messageCount());
+        clearBatch();
+      }
+    } else {
+      clearBatch();
+    }
+    retrying = false;
+    closeQuietly(c);
+    metrics.removeAllPartitions();
+    state.partitions(List.of());
+    if (failure != null) {
+      LOG.error("consumer group {} stopped on an error it cannot recover from: {}", settings.groupId(),
+          failure.toString(), failure);
+      state.fatal(failure);
+      state.runState(RunState.FAILED);
+    } else {
+      LOG.info("consumer group {} stopped", settings.groupId());
+      state.runState(RunState.STOPPED);
+    }
+  }
+
+  private void closeQuietly(Consumer<byte[], byte[]> c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close(Duration.ofSeconds(10));
+    } catch (RuntimeException e) {
+      LOG.warn("closing the Kafka consumer failed: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package io.loom.consumer.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.SpecVersionDetector;
+import com.networknt.schema.ValidationMessage;
+import io.loom.mapping.Column;
+import io.loom.mapping.ConfigProblem;
+import io.loom.mapping.ConfigSnapshot;
+import io.loom.mapping.LoomException;
+import io.loom.mapping.MappingError;
+import io.loom.mapping.RecordMapper;
+import io.loom.mapping.RowSink;
+import io.loom.mapping.SchemaValidation;
+import io.loom.mapping.SourceRecord;
+import io.loom.mapping.TopicMapping;
+import io.loom.mapping.TopicSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * JSON Schema validation of messages whose mapping asks for it ({@link SchemaValidation#enabled()}):
+ * each message is checked against its topic's schema (the version its {@code version_field} or
+ * {@code version_header} names, else the current one) before it is mapped; a message that breaks it is
+ * refused with a {@link MappingError.Kind#SCHEMA_VIOLATION} error naming the first violation.
+ *
+ * <p>Design note: validation needs a tree of the message, so it is a decorator around the streaming
+ * mapper, paid for only by topics that ask for it. Schemas are compiled when a configuration is
+ * prepared (so a schema that cannot be used refuses the configuration) and cached by their text across
+ * reloads. Schemas are never fetched over the network: a {@code $ref} may point into the schema itself
+ * or to the standard meta-schemas only. Thread-safe.
+ */
+public final class SchemaChecks {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SpecVersion.VersionFlag DEFAULT_VERSION = SpecVersion.VersionFlag.V202012;
+
+  private final Map<SpecVersion.VersionFlag, JsonSchemaFactory> factories = new EnumMap<>(SpecVersion.VersionFlag.class);
+  private final Cache<String, JsonSchema> compiled = Caffeine.newBuilder().maximumSize(1000).build();
+
+  /**
+   * The mapper to use for {@code mapping}: {@code mapper} itself when validation is off, else a mapper
+   * that validates first. Problems (no schema, a schema that cannot be compiled) are added to {@code
+   * problems}, and {@code mapper} is returned.
+   */
+  public RecordMapper wrap(RecordMapper mapper, TopicMapping mapping, ConfigSnapshot snapshot, List<ConfigProblem> problems) {
+    SchemaValidation validation = mapping.schemaValidation();
+    if (!validation.enabled()) {
+      return mapper;
+    }
+    String topic = mapping.topic();
+    List<TopicSchema> schemas = snapshot.schemas().stream().filter(s -> s.topicName().equals(topic)).toList();
+    if (schemas.isEmpty()) {
+      problems.add(new ConfigProblem(null, "mappings[" + topic + "].schema_validation", "schema validation is on but"
+          + " topic '" + topic + "' has no JSON Schema; add one (kafka_topic_schemas) or turn validation off"));
+      return mapper;
+    }
+    Map<String, JsonSchema> byVersion = new LinkedHashMap<>();
+    String current = null;
+    int before = problems.size();
+    for (TopicSchema schema : schemas) {
+      try {
+        byVersion.put(schema.version(), compile(schema.schemaJson()));
+      } catch (RuntimeException e) {
+        problems.add(new ConfigProblem(null, "schemas[" + topic + "/" + schema.version() + "].schema_json",
+            "cannot be used as a JSON Schema: " + message(e)));
+      }
+      if (schema.current()) {
+        current = schema.version();
+      }
+    }
+    if (current == null && validation.versionField() == null && validation.versionHeader() == null) {
+      problems.add(new ConfigProblem(null, "mappings[" + topic + "].schema_validation", "schema validation is on but"
+          + " topic '" + topic + "' has no current schema version and messages do not name one (no version_field"
+          + " or version_header)"));
+    }
+    return problems.size() > before ? mapper : new Checked(mapper, validation, byVersion, current);
+  }
+
+  private JsonSchema compile(String schemaJson) {
+    return compiled.get(schemaJson, text -> {
+      JsonNode node;
+      try {
+        node = JSON.readTree(text);
+      } catch (IOException e) {
+        throw new LoomException("not JSON: " + e.getMessage(), e);
+      }
+      SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(node, false).orElse(DEFAULT_VERSION);
+      JsonSchema schema = factory(version).getSchema(node);
+      schema.initializeValidators();
+      return schema;
+    });
+  }
+
+  private synchronized JsonSchemaFactory factory(SpecVersion.VersionFlag version) {
+    return factories.computeIfAbsent(version, v -> JsonSchemaFactory.getInstance(v,
+        builder -> builder.schemaLoaders(loaders -> loaders.add(iri -> {
+          String text = iri.toString();
+          if (text.startsWith("classpath:") || text.startsWith("resource:")) {
+            return null;
+          }
+          throw new LoomException("the schema refers to '" + text + "', which Loom does not fetch; put the"
+              + " definition in the schema itself ($defs)");
+        }))));
+  }
+
+  private static String message(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getMessage() == null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** A mapper that validates each message before the streaming mapper maps it. */
+  private static final class Checked implements RecordMapper {
+    private final RecordMapper mapper;
+    private final SchemaValidation validation;
+    private final Map<String, JsonSchema> byVersion;
+    private final String current;
+
+    Checked(RecordMapper mapper, SchemaValidation validation, Map<String, JsonSchema> byVersion, String current) {
+      this.mapper = mapper;
+      this.validation = validation;
+      this.byVersion = Map.copyOf(byVersion);
+      this.current = current;
+    }
+
+    @Override
+    public TopicMapping mapping() {
+      return mapper.mapping();
+    }
+
+    @Override
+    public List<Column> columns() {
+      return mapper.columns();
+    }
+
+    @Override
+    public MappingError map(SourceRecord record, RowSink sink) {
+      byte[] value = record.value();
+      if (value == null || value.length == 0) {
+        return mapper.map(record, sink);
+      }
+      JsonNode node;
+      try {
+        node = JSON.readTree(value);
+      } catch (IOException | RuntimeException e) {
+        return mapper.map(record, sink);
+      }
+      if (node == null) {
+        return mapper.map(record, sink);
+      }
+      String version = null;
+      String versionPath = null;
+      if (validation.versionField() != null && node.path(validation.versionField()).isTextual()) {
+        version = node.get(validation.versionField()).asText();
+        versionPath = validation.versionField();
+      } else if (validation.versionHeader() != null && record.header(validation.versionHeader()) != null) {
+        version = new String(record.header(validation.versionHeader()), StandardCharsets.UTF_8);
+        versionPath = "$kafka.header." + validation.versionHeader();
+      }
+      String used = version != null ? version : current;
+      JsonSchema schema = used == null ? null : byVersion.get(used);
+      if (schema == null) {
+        String rule = used == null
+            ? "the message names no schema version and the topic has no current one"
+            : "schema version '" + used + "' of topic " + record.topic() + " does not exist; known versions: "
+                + String.join(", ", new java.util.TreeSet<>(byVersion.keySet()));
+        return new MappingError(MappingError.Kind.SCHEMA_VIOLATION, record.topic(), record.partition(), record.offset(),
+            versionPath, version, rule);
+      }
+      Set<ValidationMessage> violations;
+      try {
+        violations = schema.validate(node);
+      } catch (RuntimeException e) {
+        return new MappingError(MappingError.Kind.SCHEMA_VIOLATION, record.topic(), record.partition(),
+            record.offset(), null, null, "schema " + used + " could not be applied: " + message(e));
+      }
+      if (!violations.isEmpty()) {
+        ValidationMessage first = violations.stream()
+            .min(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
+                .thenComparing(ValidationMessage::getMessage))
+            .orElseThrow();
+        String location = first.getInstanceLocation().toString();
+        String path = location.equals("$") ? null : location.startsWith("$.") ? location.substring(2) : location;
+        return new MappingError(MappingError.Kind.SCHEMA_VIOLATION, record.topic(), record.partition(),
+            record.offset(), path, null, "breaks schema " + used + ": " + first.getMessage()
+                + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : ""));
+      }
+      return mapper.map(record, sink);
+    }
+  }
+}

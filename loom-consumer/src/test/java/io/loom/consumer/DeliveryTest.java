@@ -1,0 +1,162 @@
+package io.loom.consumer;
+
+import static io.loom.consumer.Fixtures.consumer;
+import static io.loom.consumer.Fixtures.count;
+import static io.loom.consumer.Fixtures.kafka;
+import static io.loom.consumer.Fixtures.postgres;
+import static io.loom.consumer.Fixtures.produce;
+import static io.loom.consumer.Fixtures.readings;
+import static io.loom.consumer.Fixtures.readingsTable;
+import static io.loom.consumer.Fixtures.record;
+import static io.loom.consumer.Fixtures.snapshot;
+import static io.loom.consumer.Fixtures.sql;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.loom.consumer.admin.RunState;
+import io.loom.mapping.TopicMapping;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Exactly-once across crashes and rebalances, and a dead-letter topic that cannot be written. */
+class DeliveryTest {
+  private static HikariDataSource db;
+
+  @BeforeAll
+  static void database() {
+    db = Fixtures.pool(postgres(), postgres().createDatabase("engine_delivery"));
+  }
+
+  @AfterAll
+  static void close() {
+    db.close();
+  }
+
+  @Test
+  void crashAndRestart_leaveEveryMessageOnceInATableWithoutKey() throws Exception {
+    String topic = kafka().createTopic(kafka().uniqueTopic("crash"), 3);
+    sql(db, readingsTable("crash_append", false));
+    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(readings(topic, "crash_append", false)));
+    produce(topic, 0, 1000);
+    CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+      for (int i = 1000; i < 6000; i += 100) {
+        produce(topic, i, i + 100);
+      }
+    });
+
+    LoomConsumer first = consumer(source, db, "crash-group").maxBatchRows(64).build();
+    first.start();
+    await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM crash_append") >= 500);
+    first.crashForTest();
+    long atCrash = count(db, "SELECT count(*) FROM crash_append");
+    producing.get();
+    assertThat(atCrash).isLessThan(6000);
+
+    try (LoomConsumer second = consumer(source, db, "crash-group").maxBatchRows(64).build()) {
+      second.start();
+      await().atMost(Fixtures.minutes(2))
+          .until(() -> count(db, "SELECT count(*) FROM crash_append") >= 6000 && second.status().partitions().stream()
+              .allMatch(p -> p.lag() != null && p.lag() == 0));
+      assertThat(count(db, "SELECT count(*) FROM crash_append")).isEqualTo(6000);
+      assertThat(count(db, "SELECT count(DISTINCT (kafka_partition, kafka_offset)) FROM crash_append")).isEqualTo(6000);
+      assertThat(count(db, "SELECT count(DISTINCT (device_id, \"timestamp\")) FROM crash_append")).isEqualTo(6000);
+    } finally {
+      first.close();
+    }
+  }
+
+  @Test
+  void twoConsumersInOneGroup_shareThePartitions_andStoreEveryMessageOnce() throws Exception {
+    String topic = kafka().createTopic(kafka().uniqueTopic("shared"), 6);
+    sql(db, readingsTable("shared_append", false));
+    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(readings(topic, "shared_append", false)));
+    produce(topic, 0, 2000);
+
+    LoomConsumer a = consumer(source, db, "shared-group").maxBatchRows(50).build();
+    LoomConsumer b = consumer(source, db, "shared-group").maxBatchRows(50).build();
+    try {
+      a.start();
+      b.start();
+      CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+        for (int i = 2000; i < 5000; i += 100) {
+          produce(topic, i, i + 100);
+        }
+      });
+      await().atMost(Fixtures.minutes(1)).untilAsserted(() -> {
+        assertThat(a.status().partitions()).isNotEmpty();
+        assertThat(b.status().partitions()).isNotEmpty();
+        assertThat(a.status().partitions().size() + b.status().partitions().size()).isEqualTo(6);
+      });
+      producing.get();
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM shared_append") >= 5000);
+
+      a.close();
+      produce(topic, 5000, 6000);
+      await().atMost(Fixtures.minutes(1)).untilAsserted(() -> {
+        assertThat(b.status().partitions()).hasSize(6);
+        assertThat(count(db, "SELECT count(*) FROM shared_append")).isGreaterThanOrEqualTo(6000);
+      });
+      assertThat(count(db, "SELECT count(*) FROM shared_append")).isEqualTo(6000);
+      assertThat(count(db, "SELECT count(DISTINCT (kafka_partition, kafka_offset)) FROM shared_append")).isEqualTo(6000);
+      assertThat(a.status().rowsTotal() + b.status().rowsTotal()).isEqualTo(6000);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  @Test
+  void unwritableDeadLetterTopic_stopsItsPartitionWithoutLoss_othersGoOn_andItResumesOnceWritable() {
+    String topic = kafka().createTopic(kafka().uniqueTopic("dlqdown"), 1);
+    String other = kafka().createTopic(kafka().uniqueTopic("dlqother"), 2);
+    String deadLetters = kafka().uniqueTopic("missingdlq");
+    sql(db, readingsTable("dlq_down", true), readingsTable("dlq_other", false));
+    TopicMapping base = readings(topic, "dlq_down", true);
+    TopicMapping mapping = new TopicMapping(topic, "dlq_down", base.upsertKey(), base.conflictStrategy(), base.fields(),
+        deadLetters, null, null);
+    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(mapping, readings(other, "dlq_other", false)));
+    produce(topic, 0, 5);
+
+    try (LoomConsumer consumer = consumer(source, db, "dlq-down").createDeadLetterTopics(false)
+        .deadLetterTimeout(Duration.ofSeconds(1)).build()) {
+      consumer.start();
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM dlq_down") == 5);
+
+      kafka().produce(record(topic, "k-bad", "not json"));
+      produce(topic, 5, 10);
+      await().atMost(Fixtures.minutes(1)).untilAsserted(() -> {
+        assertThat(consumer.state()).isEqualTo(RunState.RETRYING);
+        assertThat(consumer.status().lastError().message()).contains(deadLetters);
+        assertThat(consumer.readiness().up()).isFalse();
+      });
+      produce(other, 0, 300);
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM dlq_other") == 300);
+      assertThat(consumer.state()).isEqualTo(RunState.RETRYING);
+      assertThat(count(db, "SELECT count(*) FROM dlq_down")).isEqualTo(5);
+      assertThat(count(db, "SELECT next_offset FROM loom_offsets WHERE consumer_group = 'dlq-down' AND topic = '" + topic
+          + "'")).isEqualTo(5);
+
+      kafka().createTopic(deadLetters, 1);
+      await().atMost(Fixtures.minutes(1)).untilAsserted(() -> {
+        assertThat(count(db, "SELECT count(*) FROM dlq_down")).isEqualTo(10);
+        assertThat(consumer.state()).isEqualTo(RunState.RUNNING);
+      });
+      assertThat(count(db, "SELECT next_offset FROM loom_offsets WHERE consumer_group = 'dlq-down' AND topic = '" + topic
+          + "'")).isEqualTo(11);
+      assertThat(count(db, "SELECT count(DISTINCT (kafka_partition, kafka_offset)) FROM dlq_other")).isEqualTo(300);
+      List<ConsumerRecord<byte[], byte[]>> dead = kafka().consume(deadLetters, 1, Duration.ofSeconds(30));
+      assertThat(dead).singleElement().satisfies(r -> {
+        assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
+        assertThat(new String(r.headers().lastHeader("loom.source.offset").value(), StandardCharsets.UTF_8))
+            .isEqualTo("5");
+      });
+    }
+  }
+}
