@@ -7,8 +7,17 @@ package io.loom.consumer.admin;
  * calls {@link #close()} on a stop request (SIGTERM).
  *
  * <p>Thread safety: {@link #start()} and {@link #awaitTermination()} are called by the runner's thread,
- * {@link #close()} possibly from another (a shutdown hook) while {@link #awaitTermination()} waits;
- * the {@link AdminBackend} methods concurrently from the admin server's threads.
+ * {@link #close()} possibly from another (a shutdown hook) at any time: while {@link #start()} still
+ * runs (it should then return promptly), while {@link #awaitTermination()} waits, or after the service
+ * stopped by itself. The {@link AdminBackend} methods are called concurrently from the admin server's
+ * threads from before {@link #start()} until after {@link #close()}, so they must answer in every state
+ * ({@link RunState#STARTING} first).
+ *
+ * <p>An implementation registers its {@link LoomServiceFactory} in {@code
+ * META-INF/services/io.loom.consumer.admin.LoomServiceFactory}; {@code loom run} then builds it from the
+ * settings ({@link io.loom.consumer.settings.LoomSettings}: {@code configLocation()}, {@code
+ * databaseUrl()}, {@code kafkaBootstrapServers()}, {@code groupId()}, {@code kafkaClientProperties()},
+ * the batch, retry and shutdown settings) and registers its meters in the context's registry.
  */
 public interface LoomService extends AdminBackend, AutoCloseable {
 

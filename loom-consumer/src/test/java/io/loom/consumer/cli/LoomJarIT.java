@@ -1,13 +1,25 @@
 package io.loom.consumer.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.loom.consumer.settings.Setting;
 import io.loom.mapping.yaml.SampleConfiguration;
+import io.loom.testsupport.TestKafka;
+import io.loom.testsupport.TestPostgres;
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +60,10 @@ class LoomJarIT {
 
   @Test
   void usageError_exits2WithOneLine() throws Exception {
-    Result r = java(Map.of(), "validate", "--no-such-flag");
+    Result r = java(Map.of(), "validate", "--bogus");
 
     assertThat(r.status()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo("loom validate: Unknown option: '--no-such-flag'\n"
+    assertThat(r.err()).isEqualTo("loom validate: Unknown option: '--bogus'\n"
         + "Try 'loom validate --help' for more information.\n");
   }
 
@@ -93,6 +105,97 @@ class LoomJarIT {
       assertThat(file.getEntry("META-INF/services/org.slf4j.spi.SLF4JServiceProvider")).isNotNull();
       assertThat(file.stream().map(e -> e.getName()).filter(n -> n.endsWith(".SF") || n.endsWith(".RSA"))).isEmpty();
     }
+  }
+
+  @Test
+  void run_servesTheSeedsAdminCallsWritesRowsAndStopsCleanlyOnSigterm(@TempDir Path dir) throws Exception {
+    TestPostgres postgres = TestPostgres.shared();
+    TestKafka kafka = TestKafka.shared();
+    String database = postgres.createDatabase("jar_run");
+    String topic = kafka.createTopic(kafka.uniqueTopic("jar"), 1);
+    try (Connection c = postgres.dataSource(database).getConnection(); Statement s = c.createStatement()) {
+      s.execute("create table jar_events (device_id text not null, timestamp timestamptz not null,"
+          + " value double precision, primary key (device_id, timestamp))");
+    }
+    Path yaml = Files.writeString(dir.resolve("topic_mappings.yml"), """
+        topics:
+          %s:
+            table: jar_events
+            field_mappings:
+              device_id: device_id
+              timestamp: timestamp
+              data.value: value
+            data_types:
+              timestamp: timestamp
+              value: float
+        """.formatted(topic));
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process process = start(Map.of(
+        "LOOM_DATABASE_URL", postgres.postgresqlUrl(database),
+        "LOOM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        "LOOM_CONFIG_YAML_FILE", yaml.toString(),
+        "LOOM_ADMIN_PORT", String.valueOf(port),
+        "KAFKA_GROUP_ID", "jar-run"), out, err, "run");
+    try {
+      URI admin = URI.create("http://localhost:" + port);
+      await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+          .until(() -> get(admin.resolve("/readyz")).statusCode() == 200);
+
+      kafka.produce(topic, "d1", "{\"device_id\":\"d1\",\"timestamp\":\"2026-01-01T00:00:00Z\",\"data\":{\"value\":1.5}}");
+      await().atMost(Duration.ofSeconds(60)).until(() -> count(postgres, database) == 1);
+
+      HttpResponse<String> status = get(admin.resolve("/status"));
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(status.body()).contains("\"state\" : \"running\"", "\"group_id\" : \"jar-run\"", topic)
+          .doesNotContain(TestPostgres.PASSWORD + "@");
+      assertThat(get(admin.resolve("/topics")).body()).contains("\"table\" : \"jar_events\"");
+      assertThat(get(admin.resolve("/validate-config")).body()).contains("\"valid\" : true");
+      HttpResponse<String> reload = HTTP.send(HttpRequest.newBuilder(admin.resolve("/reload-config"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(reload.statusCode()).isEqualTo(200);
+      assertThat(reload.body()).contains("\"outcome\" : \"unchanged\"");
+      assertThat(get(admin.resolve("/metrics")).body()).contains("jvm_memory_used_bytes");
+    } finally {
+      process.destroy();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stops within 60 s of SIGTERM").isTrue();
+    }
+    assertThat(process.exitValue()).isEqualTo(143);
+    String log = Files.readString(err);
+    assertThat(log).contains("INFO io.loom.consumer.admin.AdminServer - admin API listening on", "Loom stopped")
+        .doesNotContain(":" + TestPostgres.PASSWORD + "@");
+  }
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static HttpResponse<String> get(URI uri) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static long count(TestPostgres postgres, String database) throws Exception {
+    try (Connection c = postgres.dataSource(database).getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("select count(*) from jar_events")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static Process start(Map<String, String> env, Path out, Path err, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar.toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().keySet().removeIf(k -> k.startsWith("LOOM_") || k.startsWith("KAFKA_")
+        || k.equals("USE_DATABASE_CONFIG"));
+    builder.environment().putAll(env);
+    return builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
   }
 
   static Result java(Map<String, String> env, String... args) throws Exception {

@@ -186,7 +186,7 @@ class LoomSettingsTest {
   @Test
   void unknownLoomEnvironmentVariable_isAWarningWithASuggestion() {
     LoomSettings settings = LoomSettings.builder()
-        .environment(Map.of("LOOM_BATCH_MAXROWS", "10", "PATH", "/usr/bin", "HOME", "/root"))
+        .environment(Map.of("LOOM_BATCH_MAXROWS", "10", "PATH", "/usr/bin", "HOME", "/home/loom"))
         .build();
 
     assertThat(settings.warnings())
