@@ -1,7 +1,7 @@
 package io.loom.consumer.settings;
 
 import io.loom.consumer.settings.internal.PropertiesFile;
-import io.loom.consumer.settings.internal.Suggestions;
+import io.loom.mapping.internal.Suggestions;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

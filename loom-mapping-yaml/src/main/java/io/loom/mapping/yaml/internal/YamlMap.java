@@ -173,37 +173,8 @@ final class YamlMap {
     return parsed.get();
   }
 
-  /** The closest of {@code known} to {@code key} within two edits, or {@code null}. */
+  /** The closest of {@code known} to {@code key} within a few edits, or {@code null}. */
   static String closest(String key, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : known) {
-      int d = distance(key.toLowerCase(java.util.Locale.ROOT), candidate);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = candidate;
-      }
-    }
-    int allowed = Math.max(1, Math.min(3, key.length() / 3));
-    return bestDistance <= allowed ? best : null;
-  }
-
-  private static int distance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-      }
-      int[] swap = previous;
-      previous = current;
-      current = swap;
-    }
-    return previous[b.length()];
+    return io.loom.mapping.internal.Suggestions.closest(key, known, Math.max(1, Math.min(3, key.length() / 3))).orElse(null);
   }
 }

@@ -1,15 +1,20 @@
-package io.loom.consumer.settings.internal;
+package io.loom.mapping.internal;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean ...?" for misspelt setting names: the closest known name within a small edit distance. */
+/** "Did you mean ...?" for misspelt names (settings, YAML keys): the closest known name within a small edit distance. */
 public final class Suggestions {
   private Suggestions() {}
 
-  /** The known name closest to {@code name}, if one is within a third of its length in edits. */
+  /** The known name closest to {@code name}, if one is within a third of its length (at least 2) in edits. */
   public static Optional<String> closest(String name, Collection<String> known) {
+    return closest(name, known, Math.max(2, name.length() / 3));
+  }
+
+  /** The known name closest to {@code name} (ignoring case), if one is within {@code maxEdits} edits. */
+  public static Optional<String> closest(String name, Collection<String> known, int maxEdits) {
     String lower = name.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
@@ -20,11 +25,11 @@ public final class Suggestions {
         best = candidate;
       }
     }
-    return best != null && bestDistance <= Math.max(2, name.length() / 3) ? Optional.of(best) : Optional.empty();
+    return best != null && bestDistance <= maxEdits ? Optional.of(best) : Optional.empty();
   }
 
   /** Levenshtein distance. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
