@@ -91,6 +91,21 @@ final class ProcessStats {
   }
 
   private List<Long> children() {
+    // the kernel's list of the postmaster's children where it keeps one, else a scan of every process
+    Path listed = PROC.resolve(postmaster + "/task/" + postmaster + "/children");
+    if (Files.isReadable(listed)) {
+      try {
+        List<Long> children = new ArrayList<>();
+        for (String pid : Files.readString(listed, StandardCharsets.US_ASCII).trim().split("\\s+")) {
+          if (!pid.isEmpty()) {
+            children.add(Long.parseLong(pid));
+          }
+        }
+        return children;
+      } catch (IOException | RuntimeException e) {
+        // fall back to the scan
+      }
+    }
     List<Long> children = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().chars()
         .allMatch(Character::isDigit))) {
