@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Run it with {@code benchmarks/run-e2e [options]}; options:
  * <ul>
- *   <li>{@code --messages N} (default 1,000,000), {@code --runs R} rounds of all variants (default 2);
+ *   <li>{@code --messages N} (default 1,000,000), {@code --runs R} measured rounds of all variants (default 2),
+ *       after {@code --warmup-runs W} unreported rounds that warm the JIT up (default 1);
  *   <li>{@code --variants a,b} a subset of {@link Variant} names; {@code --output FILE} the Markdown file
  *       whose {@code e2e:start/end} section is rewritten (default {@code benchmarks/results/e2e.md});
  *   <li>{@code --batch-rows N}, {@code --linger-ms N}: Loom's batch settings (default: the builder's);
@@ -91,7 +92,9 @@ public final class EndToEndBenchmark {
    * The harness's settings.
    *
    * @param messages messages produced and rows expected per run
-   * @param runs rounds of all variants
+   * @param runs measured rounds of all variants
+   * @param warmupRuns rounds run first and not reported, so that measured rounds see compiled code, as a
+   *     long-running service does
    * @param variants the variants, run in this order in every round
    * @param batchRows Loom's {@code maxBatchRows}, or 0 for the builder's default
    * @param lingerMillis Loom's linger, or -1 for the builder's default
@@ -99,7 +102,7 @@ public final class EndToEndBenchmark {
    * @param output the Markdown file to write, or null to write none
    * @param command the command line to quote in the results
    */
-  public record Options(long messages, int runs, List<Variant> variants, int batchRows, long lingerMillis,
+  public record Options(long messages, int runs, int warmupRuns, List<Variant> variants, int batchRows, long lingerMillis,
       Map<String, String> kafkaProperties, Path output, String command) {
     public Options {
       if (messages < 1) {
@@ -108,13 +111,16 @@ public final class EndToEndBenchmark {
       if (runs < 1) {
         throw new IllegalArgumentException("runs was " + runs + " but it must be at least 1");
       }
+      if (warmupRuns < 0) {
+        throw new IllegalArgumentException("warmupRuns was " + warmupRuns + " but it must not be negative");
+      }
       variants = List.copyOf(variants);
       kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
-    /** The defaults: 1,000,000 messages, 2 rounds of every variant, Loom's default settings. */
+    /** The defaults: 1,000,000 messages, a warm-up round then 2 rounds of every variant, Loom's default settings. */
     public static Options defaults() {
-      return new Options(1_000_000, 2, List.of(Variant.values()), 0, -1, Map.of(),
+      return new Options(1_000_000, 2, 1, List.of(Variant.values()), 0, -1, Map.of(),
           Path.of("benchmarks/results/e2e.md"), "benchmarks/run-e2e");
     }
 
@@ -123,6 +129,7 @@ public final class EndToEndBenchmark {
       Options o = defaults();
       long messages = o.messages;
       int runs = o.runs;
+      int warmupRuns = o.warmupRuns;
       List<Variant> variants = o.variants;
       int batchRows = o.batchRows;
       long linger = o.lingerMillis;
@@ -137,6 +144,7 @@ public final class EndToEndBenchmark {
         switch (name) {
           case "--messages" -> messages = number(name, value);
           case "--runs" -> runs = (int) number(name, value);
+          case "--warmup-runs" -> warmupRuns = (int) number(name, value);
           case "--batch-rows" -> batchRows = (int) number(name, value);
           case "--linger-ms" -> linger = number(name, value);
           case "--output" -> output = Path.of(value);
@@ -160,10 +168,10 @@ public final class EndToEndBenchmark {
             kafka.put(value.substring(0, eq), value.substring(eq + 1));
           }
           default -> throw new IllegalArgumentException("unknown option " + name + "; known: --messages --runs"
-              + " --variants --batch-rows --linger-ms --kafka --output");
+              + " --warmup-runs --variants --batch-rows --linger-ms --kafka --output");
         }
       }
-      return new Options(messages, runs, variants, batchRows, linger, kafka, output, command);
+      return new Options(messages, runs, warmupRuns, variants, batchRows, linger, kafka, output, command);
     }
 
     private static long number(String name, String value) {
@@ -183,7 +191,7 @@ public final class EndToEndBenchmark {
 
   /** Starts PostgreSQL and Kafka in process, runs the harness, writes the results file. */
   public static void main(String[] args) throws Exception {
-    Options options = Options.parse(args, System.getProperty("e2e.command", "benchmarks/run-e2e " + String.join(" ", args)));
+    Options options = Options.parse(args, System.getProperty("e2e.command", "benchmarks/run-e2e " + String.join(" ", args)).trim());
     try (TestPostgres postgres = TestPostgres.startNew(); TestKafka kafka = TestKafka.startNew()) {
       run(postgres, kafka, options);
     }
@@ -209,9 +217,13 @@ public final class EndToEndBenchmark {
     topic = kafka.createTopic(kafka.uniqueTopic("e2e-telemetry"), 4);
     produce();
     List<Measurement> measurements = new ArrayList<>();
-    for (int round = 0; round < options.runs(); round++) {
+    for (int round = -options.warmupRuns(); round < options.runs(); round++) {
       for (Variant variant : options.variants()) {
         Measurement m = measure(variant, round);
+        if (round < 0) {
+          LOG.info("{} (warm-up): {} rows/s, not reported", variant, fmt(m.rowsPerSecond(), 0));
+          continue;
+        }
         LOG.info("{} (round {}): {} rows in {} s = {} rows/s; JVM CPU {} s, PostgreSQL CPU {} s", variant, round + 1,
             m.rows(), fmt(m.seconds(), 2), fmt(m.rowsPerSecond(), 0), fmt(m.jvmCpuNanos() / 1e9, 1),
             fmt(m.postgresCpuNanos() / 1e9, 1));
@@ -251,7 +263,7 @@ public final class EndToEndBenchmark {
   }
 
   private Measurement measure(Variant variant, int round) throws Exception {
-    String table = "e2e_" + variant.name().toLowerCase(Locale.ROOT) + "_" + round;
+    String table = "e2e_" + variant.name().toLowerCase(Locale.ROOT) + "_" + (round < 0 ? "w" + -round : round);
     try (Connection c = connect(); Statement st = c.createStatement()) {
       st.execute("DROP TABLE IF EXISTS " + table);
       st.execute("CREATE TABLE " + table + " (" + DEFINITION
@@ -489,7 +501,7 @@ public final class EndToEndBenchmark {
   }
 
   private String group(Variant variant, int round) {
-    return "e2e-" + runId + "-" + variant.name().toLowerCase(Locale.ROOT) + "-" + round;
+    return "e2e-" + runId + "-" + variant.name().toLowerCase(Locale.ROOT) + "-" + (round < 0 ? "w" + -round : round);
   }
 
   /** Generous: a minute plus a millisecond per message (1,000,000 messages: 17 minutes). */

@@ -4,7 +4,7 @@ package io.loom.benchmarks.e2e;
  * One measured run of one {@link Variant}.
  *
  * @param variant what was run
- * @param round which repetition (0-based)
+ * @param round which repetition (0-based; negative for warm-up rounds)
  * @param rows rows in the table at the end (checked to equal the messages)
  * @param seconds from the first poll (or the start of the COPY) to the last row committed
  * @param jvmCpuNanos CPU time of the whole JVM (in-process broker included) over the run

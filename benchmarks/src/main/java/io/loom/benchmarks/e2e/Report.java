@@ -63,7 +63,8 @@ final class Report {
         .append("  \n");
     md.append("Workload: ").append(String.format(Locale.ROOT, "%,d", options.messages()))
         .append(" reference telemetry messages in a topic of 4 partitions, produced before the runs; ")
-        .append(options.runs()).append(" round(s) of every variant, interleaved; Loom settings: ")
+        .append(options.warmupRuns()).append(" warm-up round(s) not reported, then ").append(options.runs())
+        .append(" round(s) of every variant, interleaved; Loom settings: ")
         .append(options.batchRows() > 0 ? "maxBatchRows " + options.batchRows() : "default batch size")
         .append(options.lingerMillis() >= 0 ? ", linger " + options.lingerMillis() + " ms" : "")
         .append(options.kafkaProperties().isEmpty() ? "" : ", Kafka " + options.kafkaProperties()).append("\n\n");

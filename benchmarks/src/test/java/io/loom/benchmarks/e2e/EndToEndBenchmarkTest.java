@@ -26,7 +26,7 @@ class EndToEndBenchmarkTest {
   void run_smallWorkload_everyVariantStoresEveryMessage_andTheResultsAreWritten(@TempDir Path dir) throws Exception {
     Path output = dir.resolve("e2e.md");
     Files.writeString(output, "# Analysis kept\n\n" + Report.START + "\nold\n" + Report.END + "\n\nMore analysis.\n");
-    EndToEndBenchmark.Options options = new EndToEndBenchmark.Options(5_000, 1, List.of(Variant.values()), 1_000, 50,
+    EndToEndBenchmark.Options options = new EndToEndBenchmark.Options(5_000, 1, 0, List.of(Variant.values()), 1_000, 50,
         Map.of("max.poll.records", "1000"), output, "test");
 
     List<Measurement> measurements = EndToEndBenchmark.run(TestPostgres.shared(), TestKafka.shared(), options);
@@ -74,7 +74,7 @@ class EndToEndBenchmarkTest {
   void parse_unknownOption_namesItAndTheKnownOnes() {
     assertThatThrownBy(() -> EndToEndBenchmark.Options.parse(new String[] {"--rows", "5"}, "x"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown option --rows; known: --messages --runs --variants --batch-rows --linger-ms --kafka --output");
+        .hasMessage("unknown option --rows; known: --messages --runs --warmup-runs --variants --batch-rows --linger-ms --kafka --output");
     assertThatThrownBy(() -> EndToEndBenchmark.Options.parse(new String[] {"--variants", "loom_ignore,fast"}, "x"))
         .hasMessage("--variants named 'fast' but it must be one of [CEILING_KEYED, CEILING_APPEND, LOOM_IGNORE,"
             + " LOOM_APPEND, LOOM_UPDATE, HAND_WRITTEN]");
