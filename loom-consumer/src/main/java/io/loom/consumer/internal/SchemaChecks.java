@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.OutputFormat;
 import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
@@ -41,7 +42,9 @@ import java.util.Set;
  * schema without {@code $schema} is read as draft 2020-12.
  *
  * <p>Design note: validation needs a tree of the message, so it is a decorator around the streaming
- * mapper, paid for only by topics that ask for it. Schemas are compiled when a configuration is
+ * mapper, paid for only by topics that ask for it. A message is first checked with the boolean output
+ * (fails fast, builds no messages); only a message that fails is validated again to collect its
+ * violations. Schemas are compiled when a configuration is
  * prepared (so a schema that cannot be used refuses the configuration) and cached by their text across
  * reloads. Schemas are never fetched over the network: a {@code $ref} may point into the schema itself
  * or to the standard meta-schemas only. Thread-safe.
@@ -206,6 +209,9 @@ public final class SchemaChecks {
       }
       Set<ValidationMessage> violations;
       try {
+        if (schema.validate(node, OutputFormat.BOOLEAN)) {
+          return mapper.map(record, sink);
+        }
         violations = schema.validate(node);
       } catch (RuntimeException e) {
         return new MappingError(MappingError.Kind.SCHEMA_VIOLATION, record.topic(), record.partition(),
