@@ -10,10 +10,13 @@ import static io.loom.consumer.Fixtures.readingsTable;
 import static io.loom.consumer.Fixtures.record;
 import static io.loom.consumer.Fixtures.sql;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.loom.consumer.admin.ConfigIssue;
 import io.loom.consumer.admin.ReloadResult;
+import io.loom.consumer.admin.ValidationReport;
 import io.loom.mapping.ConfigSnapshot;
 import io.loom.mapping.SchemaValidation;
 import io.loom.mapping.TopicMapping;
@@ -98,6 +101,29 @@ class SchemaValidationTest {
       assertThat(all).hasSize(3);
       assertThat(header(all.get(2), "loom.error.reason")).endsWith("breaks schema v2: /value: must have a maximum"
           + " value of 1000");
+    }
+  }
+
+  @Test
+  void validateConfig_warnsAboutMappingsTheCurrentSchemaDoesNotCover() {
+    String topic = kafka().createTopic(kafka().uniqueTopic("coverage"), 1);
+    sql(db, readingsTable("schema_coverage", true));
+    String partial = "{\"type\":\"object\",\"required\":[\"device_id\"],\"properties\":{\"device_id\":"
+        + "{\"type\":\"string\"},\"timestamp\":{\"type\":\"string\"}},\"additionalProperties\":false}";
+    ConfigSnapshot base = snapshot(topic, "schema_coverage", "v1");
+    Fixtures.MemorySource source = new Fixtures.MemorySource(new ConfigSnapshot(List.of(),
+        List.of(new TopicSchema(topic, "v1", partial, null, true)), base.mappings(), List.of()));
+
+    try (LoomConsumer consumer = consumer(source, db, "schemas-coverage").build()) {
+      ValidationReport report = consumer.validateConfig();
+
+      assertThat(report.valid()).as("%s", report.errors()).isTrue();
+      assertThat(report.warnings()).extracting(ConfigIssue::path, ConfigIssue::message).containsExactly(
+          tuple("mappings[" + topic + "].fields[1].required", "source path 'timestamp' is required by the mapping, but"
+              + " the current schema (v1) of topic '" + topic + "' does not list 'timestamp' as required at the top level"),
+          tuple("mappings[" + topic + "].fields[2].source_field_path", "source path 'value' is not in the current"
+              + " schema (v1) of topic '" + topic + "': no property 'value' is declared at the top level, and other"
+              + " properties are not allowed"));
     }
   }
 
