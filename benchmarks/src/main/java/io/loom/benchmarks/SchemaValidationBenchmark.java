@@ -1,5 +1,11 @@
 package io.loom.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.OutputFormat;
+import com.networknt.schema.SpecVersion;
 import io.loom.consumer.internal.SchemaChecks;
 import io.loom.mapping.ConfigProblem;
 import io.loom.mapping.ConfigSnapshot;
@@ -11,6 +17,7 @@ import io.loom.mapping.SimpleSourceRecord;
 import io.loom.mapping.SourceRecord;
 import io.loom.mapping.TopicMapping;
 import io.loom.mapping.TopicSchema;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +40,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * compiled {@link RecordMapper} of the workload's mapping; {@code validationAndMapping} is the same mapper
  * behind the engine's schema check ({@code schema_validation} on, the draft 2020-12 schema {@link #SCHEMA}
  * current), as the poll loop runs it. Target: validation plus mapping keeps at least half the throughput
- * of mapping alone.
+ * of mapping alone. {@code treeOnly} and {@code treeAndValidation} show where the time goes: the Jackson
+ * tree the validator needs, then the tree plus the validation (boolean output) without mapping.
  *
  * <p>Both cycle through {@value RecordMapperBenchmark#MESSAGES} distinct messages of the workload; the
  * setup checks that every one of them passes the schema. Run, from the project root:
@@ -83,12 +91,14 @@ public class SchemaValidationBenchmark {
       """;
 
   private static final int MESSAGES = RecordMapperBenchmark.MESSAGES;
+  private static final ObjectMapper TREE = new ObjectMapper();
 
   private SourceRecord[] records;
   private RecordMapper mapper;
   private RecordMapper checked;
   private BlackholeSink sink;
   private int next;
+  private JsonSchema schema;
 
   @Setup
   public void setUp(Blackhole blackhole) {
@@ -109,6 +119,7 @@ public class SchemaValidationBenchmark {
       throw new IllegalStateException("the schema check is not in place: " + problems);
     }
     sink = new BlackholeSink(blackhole);
+    schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(SCHEMA);
     for (SourceRecord record : records) {
       MappingError error = checked.map(record, sink);
       if (error != null) {
@@ -120,6 +131,18 @@ public class SchemaValidationBenchmark {
   @Benchmark
   public MappingError mappingOnly() {
     return mapper.map(records[next++ & (MESSAGES - 1)], sink);
+  }
+
+  /** Where the time goes, part 1: the tree the validator needs, alone. */
+  @Benchmark
+  public JsonNode treeOnly() throws IOException {
+    return TREE.readTree(records[next++ & (MESSAGES - 1)].value());
+  }
+
+  /** Where the time goes, part 2: the tree and the validation, without mapping. */
+  @Benchmark
+  public boolean treeAndValidation() throws IOException {
+    return schema.validate(TREE.readTree(records[next++ & (MESSAGES - 1)].value()), OutputFormat.BOOLEAN);
   }
 
   @Benchmark
