@@ -44,9 +44,8 @@ import java.util.Set;
  * <p>Design note: validation needs a tree of the message, so it is a decorator around the streaming
  * mapper, paid for only by topics that ask for it. A message is first checked with the boolean output
  * (fails fast, builds no messages); only a message that fails is validated again to collect its
- * violations. Schemas are compiled when a configuration is
- * prepared (so a schema that cannot be used refuses the configuration) and cached by their text across
- * reloads. Schemas are never fetched over the network: a {@code $ref} may point into the schema itself
+ * violations. Schemas are compiled when a configuration is prepared (so a schema that cannot be used
+ * refuses the configuration) and cached by their text across reloads. Schemas are never fetched over the network: a {@code $ref} may point into the schema itself
  * or to the standard meta-schemas only. Thread-safe.
  */
 public final class SchemaChecks {
