@@ -72,6 +72,17 @@ class SchemaChecksTest {
   }
 
   @Test
+  void aViolationOfTheWholeDocument_hasTheEmptyPointer() {
+    RecordMapper mapper = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", V1, null, true));
+
+    MappingError error = mapper.map(record("[1]"), sink);
+
+    assertThat(error.path()).isEmpty();
+    assertThat(error.message()).isEqualTo(TOPIC + "[1]@42 schema_violation: breaks schema v1: (document): array found,"
+        + " object expected");
+  }
+
+  @Test
   void manyViolations_areListedUpToTheBound_thenCounted() {
     StringBuilder schema = new StringBuilder("{\"type\":\"object\",\"properties\":{");
     StringBuilder message = new StringBuilder("{");
