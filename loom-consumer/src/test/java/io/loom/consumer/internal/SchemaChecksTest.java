@@ -151,6 +151,20 @@ class SchemaChecksTest {
   }
 
   @Test
+  void theVersionHeader_choosesTheSchema_andWithoutItTheCurrentOneApplies() {
+    RecordMapper mapper = wrap(new SchemaValidation(true, null, "x-schema-version"),
+        new TopicSchema(TOPIC, "v1", V1, null, true), new TopicSchema(TOPIC, "v2", V2, null, false));
+    byte[] value = "{\"device_id\":\"w1\",\"data\":{\"bpm\":400}}".getBytes(StandardCharsets.UTF_8);
+
+    MappingError v2 = mapper.map(new io.loom.mapping.SimpleSourceRecord(TOPIC, 1, 42, 0, null, value,
+        java.util.Map.of("x-schema-version", "v2".getBytes(StandardCharsets.UTF_8))), sink);
+    MappingError v1 = mapper.map(new io.loom.mapping.SimpleSourceRecord(TOPIC, 1, 43, 0, null, value, null), sink);
+
+    assertThat(v2.rule()).isEqualTo("breaks schema v2: /schema_version: required property 'schema_version' not found");
+    assertThat(v1.rule()).isEqualTo("breaks schema v1: /data/bpm: must have a maximum value of 250");
+  }
+
+  @Test
   void malformedJson_isLeftToTheMapper() {
     RecordMapper mapper = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", V1, null, true));
 
