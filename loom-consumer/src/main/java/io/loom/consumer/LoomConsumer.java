@@ -16,6 +16,7 @@ import io.loom.consumer.internal.EngineMetrics;
 import io.loom.consumer.internal.EngineState;
 import io.loom.consumer.internal.Route;
 import io.loom.consumer.internal.SchemaChecks;
+import io.loom.consumer.internal.SchemaCoverage;
 import io.loom.consumer.internal.TopicAdmin;
 import io.loom.mapping.ConfigProblem;
 import io.loom.mapping.ConfigSnapshot;
@@ -578,7 +579,9 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
    *
    * <p>Besides the validator's rules, every mapping is compiled and checked against the live database
    * ({@link JdbcSink#check}: the table and columns exist, the types can be written, the upsert key has a
-   * unique index). Mapped topics that do not exist on the Kafka cluster are reported as warnings.
+   * unique index). Mapped topics that do not exist on the Kafka cluster are reported as warnings, and so
+   * are mappings that disagree with their topic's current JSON Schema (a source path the schema does not
+   * describe, a required field the schema does not require).
    */
   @Override
   public ValidationReport validateConfig() {
@@ -595,6 +598,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     List<ConfigProblem> errors = new ArrayList<>(ConfigValidator.validate(snapshot));
     List<ConfigProblem> warnings = new ArrayList<>();
     if (errors.isEmpty()) {
+      warnings.addAll(SchemaCoverage.warnings(snapshot));
       Map<String, Route> routes = Map.of();
       try {
         routes = ActiveConfig.prepare(snapshot, mappers, schemaChecks, deadLetterSuffix, clock.instant()).routes();

@@ -8,7 +8,8 @@ package io.loom.mapping;
  * @param topic the message's topic
  * @param partition its partition
  * @param offset its offset
- * @param path the source path at fault, or {@code null} for the whole document
+ * @param path the source path at fault, or {@code null} for the whole document; for {@link
+ *     Kind#SCHEMA_VIOLATION} the JSON pointer of the first violation ({@code ""} for the whole document)
  * @param value the offending value, truncated to {@value #MAX_VALUE_LENGTH} characters, or {@code null}
  * @param rule what was expected
  */
@@ -46,7 +47,7 @@ public record MappingError(Kind kind, String topic, int partition, long offset, 
     StringBuilder sb = new StringBuilder();
     sb.append(topic).append('[').append(partition).append("]@").append(offset).append(' ');
     sb.append(kind.name().toLowerCase(java.util.Locale.ROOT));
-    if (path != null) {
+    if (path != null && !path.isEmpty()) {
       sb.append(" at ").append(path);
     }
     if (value != null) {

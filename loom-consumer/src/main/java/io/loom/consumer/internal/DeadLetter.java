@@ -20,7 +20,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * @param kind the class of problem in lower case: a mapping error kind such as {@code malformed_json},
  *     or {@link #DATABASE_REJECTED}
  * @param reason what was wrong, one line
- * @param path the source path at fault, or {@code null}
+ * @param path the source path at fault, or {@code null}; for a schema violation the JSON pointer of the
+ *     first violation, also sent as {@link #SCHEMA_POINTER}, while {@code reason} lists every violation
  * @param sqlState the SQLSTATE PostgreSQL gave, or {@code null}
  * @param table the table the rows were meant for, or {@code null}
  */
@@ -36,6 +37,8 @@ public record DeadLetter(
   public static final String PATH = "loom.error.path";
   public static final String SQLSTATE = "loom.error.sqlstate";
   public static final String TABLE = "loom.error.table";
+  /** For a schema violation: the JSON pointer of the first violation ({@code ""} is the whole message). */
+  public static final String SCHEMA_POINTER = "loom.error.schema.pointer";
   public static final String SOURCE_TOPIC = "loom.source.topic";
   public static final String SOURCE_PARTITION = "loom.source.partition";
   public static final String SOURCE_OFFSET = "loom.source.offset";
@@ -68,6 +71,9 @@ public record DeadLetter(
     add(headers, KIND, kind);
     add(headers, REASON, reason);
     add(headers, PATH, path);
+    if (path != null && kind.equals("schema_violation") && (path.isEmpty() || path.startsWith("/"))) {
+      add(headers, SCHEMA_POINTER, path);
+    }
     add(headers, SQLSTATE, sqlState);
     add(headers, TABLE, table);
     add(headers, SOURCE_TOPIC, record.topic());

@@ -6,6 +6,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.OutputFormat;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.SpecVersionDetector;
 import com.networknt.schema.ValidationMessage;
@@ -33,17 +36,29 @@ import java.util.Set;
  * JSON Schema validation of messages whose mapping asks for it ({@link SchemaValidation#enabled()}):
  * each message is checked against its topic's schema (the version its {@code version_field} or
  * {@code version_header} names, else the current one) before it is mapped; a message that breaks it is
- * refused with a {@link MappingError.Kind#SCHEMA_VIOLATION} error naming the first violation.
+ * refused with a {@link MappingError.Kind#SCHEMA_VIOLATION} error whose path is the JSON pointer of the
+ * first violation and whose rule lists every violation as {@code pointer: message} (bounded, see
+ * {@link #violation}). Drafts 2020-12 and 7 (and 4, 6, 2019-09) are told apart by {@code $schema}; a
+ * schema without {@code $schema} is read as draft 2020-12.
  *
  * <p>Design note: validation needs a tree of the message, so it is a decorator around the streaming
- * mapper, paid for only by topics that ask for it. Schemas are compiled when a configuration is
- * prepared (so a schema that cannot be used refuses the configuration) and cached by their text across
- * reloads. Schemas are never fetched over the network: a {@code $ref} may point into the schema itself
+ * mapper, paid for only by topics that ask for it. A message is first checked with the boolean output
+ * (fails fast, builds no messages); only a message that fails is validated again to collect its
+ * violations. Schemas are compiled when a configuration is prepared (so a schema that cannot be used
+ * refuses the configuration) and cached by their text across reloads. Schemas are never fetched over the network: a {@code $ref} may point into the schema itself
  * or to the standard meta-schemas only. Thread-safe.
  */
 public final class SchemaChecks {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final SpecVersion.VersionFlag DEFAULT_VERSION = SpecVersion.VersionFlag.V202012;
+  /** The draft of a schema without {@code $schema}. */
+  static final SpecVersion.VersionFlag DEFAULT_VERSION = SpecVersion.VersionFlag.V202012;
+  /** At most this many violations are listed in an error's rule. */
+  static final int MAX_LISTED = 10;
+  /** An error's rule stops listing violations at about this length. */
+  static final int MAX_RULE_LENGTH = 1000;
+  private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
+      .pathType(PathType.JSON_POINTER)
+      .build();
 
   private final Map<SpecVersion.VersionFlag, JsonSchemaFactory> factories = new EnumMap<>(SpecVersion.VersionFlag.class);
   private final Cache<String, JsonSchema> compiled = Caffeine.newBuilder().maximumSize(1000).build();
@@ -95,8 +110,14 @@ public final class SchemaChecks {
       } catch (IOException e) {
         throw new LoomException("not JSON: " + e.getMessage(), e);
       }
-      SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(node, false).orElse(DEFAULT_VERSION);
-      JsonSchema schema = factory(version).getSchema(node);
+      JsonNode declared = node.get("$schema");
+      SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(node, false).orElse(null);
+      if (version == null && declared != null) {
+        throw new LoomException("$schema '" + declared.asText() + "' is not a draft Loom validates with (2020-12,"
+            + " 2019-09, 7, 6, 4); name one of them or leave $schema out for 2020-12");
+      }
+      version = version == null ? DEFAULT_VERSION : version;
+      JsonSchema schema = factory(version).getSchema(node, CONFIG);
       schema.initializeValidators();
       return schema;
     });
@@ -115,6 +136,11 @@ public final class SchemaChecks {
   }
 
   private static String message(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof LoomException && c.getMessage() != null) {
+        return c.getMessage();
+      }
+    }
     Throwable t = e;
     while (t.getCause() != null && t.getMessage() == null) {
       t = t.getCause();
@@ -182,23 +208,59 @@ public final class SchemaChecks {
       }
       Set<ValidationMessage> violations;
       try {
+        if (schema.validate(node, OutputFormat.BOOLEAN)) {
+          return mapper.map(record, sink);
+        }
         violations = schema.validate(node);
       } catch (RuntimeException e) {
         return new MappingError(MappingError.Kind.SCHEMA_VIOLATION, record.topic(), record.partition(),
             record.offset(), null, null, "schema " + used + " could not be applied: " + message(e));
       }
       if (!violations.isEmpty()) {
-        ValidationMessage first = violations.stream()
-            .min(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString())
-                .thenComparing(ValidationMessage::getMessage))
-            .orElseThrow();
-        String location = first.getInstanceLocation().toString();
-        String path = location.equals("$") ? null : location.startsWith("$.") ? location.substring(2) : location;
-        return new MappingError(MappingError.Kind.SCHEMA_VIOLATION, record.topic(), record.partition(),
-            record.offset(), path, null, "breaks schema " + used + ": " + first.getMessage()
-                + (violations.size() > 1 ? " (and " + (violations.size() - 1) + " more)" : ""));
+        return violation(record, used, violations);
       }
       return mapper.map(record, sink);
     }
+  }
+
+  /**
+   * The error for a message that breaks schema {@code version}: its path is the JSON pointer of the
+   * first violation (in pointer order; {@code ""} is the whole document), its rule lists each violation
+   * as {@code pointer: message}, at most {@value #MAX_LISTED} of them and about {@value #MAX_RULE_LENGTH}
+   * characters, then how many more there were.
+   */
+  static MappingError violation(SourceRecord record, String version, Set<ValidationMessage> violations) {
+    List<String[]> found = new java.util.ArrayList<>(violations.size());
+    for (ValidationMessage v : violations) {
+      found.add(new String[] {pointer(v), v.getError()});
+    }
+    found.sort(Comparator.<String[], String>comparing(f -> f[0]).thenComparing(f -> f[1]));
+    StringBuilder rule = new StringBuilder("breaks schema ").append(version).append(": ");
+    int listed = 0;
+    for (String[] f : found) {
+      String item = (f[0].isEmpty() ? "(document)" : f[0]) + ": " + f[1];
+      if (listed > 0 && (listed == MAX_LISTED || rule.length() + 2 + item.length() > MAX_RULE_LENGTH)) {
+        break;
+      }
+      if (listed > 0) {
+        rule.append("; ");
+      }
+      rule.append(item.length() > MAX_RULE_LENGTH ? item.substring(0, MAX_RULE_LENGTH) + "..." : item);
+      listed++;
+    }
+    if (listed < found.size()) {
+      rule.append(" (and ").append(found.size() - listed).append(" more)");
+    }
+    return new MappingError(MappingError.Kind.SCHEMA_VIOLATION, record.topic(), record.partition(), record.offset(),
+        found.get(0)[0], null, rule.toString());
+  }
+
+  /** The JSON pointer of a violation; for a missing required property, the pointer of that property. */
+  private static String pointer(ValidationMessage v) {
+    String location = v.getInstanceLocation().toString();
+    if ("required".equals(v.getType()) && v.getProperty() != null) {
+      return location + "/" + v.getProperty().replace("~", "~0").replace("/", "~1");
+    }
+    return location;
   }
 }

@@ -132,6 +132,31 @@ class CliDatabaseTest {
   }
 
   @Test
+  void import_withSchemasDirInTheNestedLayout_recordsPathsAndTheMarkedCurrentVersion() throws Exception {
+    Path yaml = write("topic_mappings.yml", GPS_YAML);
+    Path schemas = dir.resolve("schemas");
+    Path gps = Files.createDirectories(schemas.resolve("device/sensor/gps/raw"));
+    Files.writeString(gps.resolve("v1.json"), "{\"type\": \"object\"}");
+    Files.writeString(gps.resolve("v2.json"), "{\"type\": \"object\", \"required\": [\"device_id\"]}");
+    Files.writeString(gps.resolve("current"), "v1");
+    Path audio = Files.createDirectories(schemas.resolve("device/audio/wav"));
+    Files.writeString(audio.resolve("v1.json"), "{}");
+    Files.writeString(audio.resolve("v2.json"), "{\"type\": \"object\"}");
+
+    CliRun run = CliRun.of(env, "import", yaml.toString(), "--schemas-dir", schemas.toString(), "--yes");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(strings("select topic_name || ' ' || version || ' ' || schema_path || ' ' || is_current"
+        + " from kafka_topic_schemas order by 1")).containsExactly(
+            "device.audio.wav v1 device/audio/wav/v1.json false",
+            "device.audio.wav v2 device/audio/wav/v2.json true",
+            "device.sensor.gps.raw v1 device/sensor/gps/raw/v1.json true",
+            "device.sensor.gps.raw v2 device/sensor/gps/raw/v2.json false");
+    assertThat(strings("select topic_name from kafka_topics order by 1"))
+        .containsExactly("device.audio.wav", "device.sensor.gps.raw");
+  }
+
+  @Test
   void import_withAMisnamedSchemaFile_failsNamingIt() throws Exception {
     Path yaml = write("topic_mappings.yml", GPS_YAML);
     Files.createDirectories(dir.resolve("schemas"));
@@ -140,8 +165,9 @@ class CliDatabaseTest {
     CliRun run = CliRun.of(env, "import", yaml.toString(), "--schemas-dir", dir.resolve("schemas").toString());
 
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.err()).contains(dir.resolve("schemas/gps.json") + ": schemas: file name 'gps.json' does not follow"
-        + " <topic>.<version>.json, e.g. device.sensor.gps.raw.v2.json");
+    assertThat(run.err()).contains(dir.resolve("schemas/gps.json") + ": schemas: file 'gps.json' follows neither"
+        + " <category>/<source>/<datatype>[/<stage>]/<version>.json (e.g. device/sensor/gps/v2.json) nor"
+        + " <topic>.<version>.json (e.g. device.sensor.gps.raw.v2.json)");
   }
 
   @Test

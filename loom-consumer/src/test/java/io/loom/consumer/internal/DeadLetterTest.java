@@ -46,6 +46,26 @@ class DeadLetterTest {
   }
 
   @Test
+  void schemaViolation_carriesTheJsonPointer_andAnUnknownVersionDoesNot() {
+    MappingError broken = new MappingError(MappingError.Kind.SCHEMA_VIOLATION, "device.sensor.gps.raw", 2, 41L,
+        "/lat", null, "breaks schema v1: /lat: string found, number expected");
+    MappingError whole = new MappingError(MappingError.Kind.SCHEMA_VIOLATION, "device.sensor.gps.raw", 2, 41L,
+        "", null, "breaks schema v1: (document): array found, object expected");
+    MappingError unknown = new MappingError(MappingError.Kind.SCHEMA_VIOLATION, "device.sensor.gps.raw", 2, 41L,
+        "schema_version", "v9", "schema version 'v9' does not exist");
+
+    assertThat(headers(DeadLetter.mappingError(original(), "gps.dlq", broken).toProducerRecord("f")))
+        .containsEntry("loom.error.schema.pointer", "/lat")
+        .containsEntry("loom.error.reason", "device.sensor.gps.raw[2]@41 schema_violation at /lat: breaks schema v1:"
+            + " /lat: string found, number expected");
+    assertThat(headers(DeadLetter.mappingError(original(), "gps.dlq", whole).toProducerRecord("f")))
+        .containsEntry("loom.error.schema.pointer", "");
+    assertThat(headers(DeadLetter.mappingError(original(), "gps.dlq", unknown).toProducerRecord("f")))
+        .doesNotContainKey("loom.error.schema.pointer")
+        .containsEntry("loom.error.path", "schema_version");
+  }
+
+  @Test
   void rejectedRow_carriesTheSqlStateAndTable() {
     RejectedRow row = new RejectedRow("device.sensor.gps.raw", 2, 41L, "gps", "22003", "value out of range in column alt");
     ProducerRecord<byte[], byte[]> record = DeadLetter.rejected(original(), "gps.dlq", row).toProducerRecord("abc123");

@@ -55,9 +55,76 @@ class SchemaChecksTest {
 
     assertThat(problems).isEmpty();
     assertThat(error.kind()).isEqualTo(MappingError.Kind.SCHEMA_VIOLATION);
-    assertThat(error.path()).isEqualTo("data.bpm");
-    assertThat(error.rule()).startsWith("breaks schema v1: $.data.bpm: must have a maximum value of 250");
+    assertThat(error.path()).isEqualTo("/data/bpm");
+    assertThat(error.rule()).isEqualTo("breaks schema v1: /data/bpm: must have a maximum value of 250");
     assertThat(sink.rows).isZero();
+  }
+
+  @Test
+  void everyViolation_isListedWithItsPointer_inPointerOrder() {
+    RecordMapper mapper = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", V1, null, true));
+
+    MappingError error = mapper.map(record("{\"data\":{\"bpm\":\"fast\"}}"), sink);
+
+    assertThat(error.path()).isEqualTo("/data/bpm");
+    assertThat(error.rule()).isEqualTo("breaks schema v1: /data/bpm: string found, integer expected;"
+        + " /device_id: required property 'device_id' not found");
+  }
+
+  @Test
+  void aViolationOfTheWholeDocument_hasTheEmptyPointer() {
+    RecordMapper mapper = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", V1, null, true));
+
+    MappingError error = mapper.map(record("[1]"), sink);
+
+    assertThat(error.path()).isEmpty();
+    assertThat(error.message()).isEqualTo(TOPIC + "[1]@42 schema_violation: breaks schema v1: (document): array found,"
+        + " object expected");
+  }
+
+  @Test
+  void manyViolations_areListedUpToTheBound_thenCounted() {
+    StringBuilder schema = new StringBuilder("{\"type\":\"object\",\"properties\":{");
+    StringBuilder message = new StringBuilder("{");
+    for (int i = 0; i < 25; i++) {
+      schema.append(i == 0 ? "" : ",").append("\"f").append(String.format("%02d", i)).append("\":{\"type\":\"integer\"}");
+      message.append(i == 0 ? "" : ",").append("\"f").append(String.format("%02d", i)).append("\":\"x\"");
+    }
+    RecordMapper mapper = wrap(SchemaValidation.CURRENT,
+        new TopicSchema(TOPIC, "v1", schema.append("}}").toString(), null, true));
+
+    MappingError error = mapper.map(record(message.append("}").toString()), sink);
+
+    assertThat(error.path()).isEqualTo("/f00");
+    assertThat(error.rule()).startsWith("breaks schema v1: /f00: string found, integer expected; /f01: ")
+        .endsWith("; /f09: string found, integer expected (and 15 more)")
+        .hasSizeLessThan(SchemaChecks.MAX_RULE_LENGTH + 40);
+  }
+
+  @Test
+  void draft2020_12_draft07_andNoSchemaKeyword_areEachApplied() {
+    // prefixItems exists in 2020-12 only, items-as-array and additionalItems in draft-07 only: each schema
+    // accepts one item and refuses two only when read as its own draft; without $schema, 2020-12 applies.
+    String items2020 = "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
+        + "\"properties\":{\"samples\":{\"type\":\"array\",\"prefixItems\":[{\"type\":\"integer\"}],\"items\":false}}}";
+    String items07 = "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"object\","
+        + "\"properties\":{\"samples\":{\"type\":\"array\",\"items\":[{\"type\":\"integer\"}],\"additionalItems\":false}}}";
+    String itemsDefault = items2020.replace("\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",", "");
+    String twoItems = "{\"device_id\":\"w1\",\"samples\":[1,2]}";
+    String oneItem = "{\"device_id\":\"w1\",\"samples\":[1]}";
+
+    RecordMapper d2020 = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", items2020, null, true));
+    RecordMapper d07 = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", items07, null, true));
+    RecordMapper none = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", itemsDefault, null, true));
+
+    assertThat(problems).isEmpty();
+    assertThat(d2020.map(record(oneItem), sink)).isNull();
+    assertThat(d2020.map(record(twoItems), sink).rule()).isEqualTo("breaks schema v1: /samples: index '1' is not defined in the schema and the schema does not allow additional items");
+    assertThat(d07.map(record(oneItem), sink)).isNull();
+    assertThat(d07.map(record(twoItems), sink).rule()).isEqualTo("breaks schema v1: /samples: index '1' is not defined in the schema and the schema does not allow additional items");
+    assertThat(none.map(record(oneItem), sink)).isNull();
+    assertThat(none.map(record(twoItems), sink).rule()).isEqualTo("breaks schema v1: /samples: index '1' is not defined in the schema and the schema does not allow additional items");
+    assertThat(SchemaChecks.DEFAULT_VERSION).isEqualTo(com.networknt.schema.SpecVersion.VersionFlag.V202012);
   }
 
   @Test
@@ -84,6 +151,20 @@ class SchemaChecksTest {
   }
 
   @Test
+  void theVersionHeader_choosesTheSchema_andWithoutItTheCurrentOneApplies() {
+    RecordMapper mapper = wrap(new SchemaValidation(true, null, "x-schema-version"),
+        new TopicSchema(TOPIC, "v1", V1, null, true), new TopicSchema(TOPIC, "v2", V2, null, false));
+    byte[] value = "{\"device_id\":\"w1\",\"data\":{\"bpm\":400}}".getBytes(StandardCharsets.UTF_8);
+
+    MappingError v2 = mapper.map(new io.loom.mapping.SimpleSourceRecord(TOPIC, 1, 42, 0, null, value,
+        java.util.Map.of("x-schema-version", "v2".getBytes(StandardCharsets.UTF_8))), sink);
+    MappingError v1 = mapper.map(new io.loom.mapping.SimpleSourceRecord(TOPIC, 1, 43, 0, null, value, null), sink);
+
+    assertThat(v2.rule()).isEqualTo("breaks schema v2: /schema_version: required property 'schema_version' not found");
+    assertThat(v1.rule()).isEqualTo("breaks schema v1: /data/bpm: must have a maximum value of 250");
+  }
+
+  @Test
   void malformedJson_isLeftToTheMapper() {
     RecordMapper mapper = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", V1, null, true));
 
@@ -107,6 +188,56 @@ class SchemaChecksTest {
       assertThat(p.path()).isEqualTo("schemas[" + TOPIC + "/v1].schema_json");
       assertThat(p.message()).contains("https://example.com/s.json", "which Loom does not fetch");
     });
+  }
+
+  @Test
+  void refsAndMetaSchemasOnAServer_areNeverFetched() throws Exception {
+    String base;
+    java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      byte[] body = "{\"type\":\"integer\"}".getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+    try {
+      base = "http://127.0.0.1:" + server.getAddress().getPort();
+      wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", "{\"type\":\"object\",\"properties\":{\"data\":"
+          + "{\"properties\":{\"bpm\":{\"$ref\":\"" + base + "/bpm.json\"}}}}}", null, true));
+      wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v2", "{\"$schema\":\"" + base + "/meta.json\","
+          + "\"type\":\"object\"}", null, true));
+      wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v3", "{\"$id\":\"" + base + "/root.json\","
+          + "\"properties\":{\"data\":{\"$ref\":\"other.json\"}}}", null, true));
+    } finally {
+      server.stop(0);
+    }
+
+    assertThat(requests).hasValue(0);
+    assertThat(problems).extracting(ConfigProblem::path).containsExactly(
+        "schemas[" + TOPIC + "/v1].schema_json", "schemas[" + TOPIC + "/v2].schema_json",
+        "schemas[" + TOPIC + "/v3].schema_json");
+    assertThat(problems).extracting(ConfigProblem::message).containsExactly(
+        "cannot be used as a JSON Schema: the schema refers to '" + base + "/bpm.json', which Loom does not fetch;"
+            + " put the definition in the schema itself ($defs)",
+        "cannot be used as a JSON Schema: $schema '" + base + "/meta.json' is not a draft Loom validates with"
+            + " (2020-12, 2019-09, 7, 6, 4); name one of them or leave $schema out for 2020-12",
+        "cannot be used as a JSON Schema: the schema refers to '" + base + "/other.json', which Loom does not fetch;"
+            + " put the definition in the schema itself ($defs)");
+  }
+
+  @Test
+  void aRefWithinTheDocument_isFollowed() {
+    RecordMapper mapper = wrap(SchemaValidation.CURRENT, new TopicSchema(TOPIC, "v1", "{\"$defs\":{\"bpm\":"
+        + "{\"type\":\"integer\",\"maximum\":250}},\"properties\":{\"data\":{\"properties\":{\"bpm\":"
+        + "{\"$ref\":\"#/$defs/bpm\"}}}}}", null, true));
+
+    assertThat(problems).isEmpty();
+    assertThat(mapper.map(record("{\"device_id\":\"w1\",\"data\":{\"bpm\":400}}"), sink).rule())
+        .isEqualTo("breaks schema v1: /data/bpm: must have a maximum value of 250");
   }
 
   @Test

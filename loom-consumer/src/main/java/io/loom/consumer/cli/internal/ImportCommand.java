@@ -48,9 +48,11 @@ public final class ImportCommand extends BaseCommand {
   private Path yaml;
 
   @Option(names = "--schemas-dir", paramLabel = "DIR", order = 0,
-      description = "Also import the JSON Schema files under DIR (searched recursively), named"
-          + " <topic>.<version>.json, e.g. device.sensor.gps.raw.v2.json. For a topic with no current schema the"
-          + " highest version becomes current.")
+      description = "Also import the JSON Schema files under DIR, laid out as"
+          + " <category>/<source>/<datatype>[/<stage>]/<version>.json (topic <category>.<source>.<datatype>[.<stage>],"
+          + " e.g. device/sensor/gps/raw/v2.json) or named <topic>.<version>.json anywhere under DIR. A topic's"
+          + " current version is the one the YAML marks, else the one a 'current' file in its directory names"
+          + " (text: the version, e.g. v1), else the highest.")
   private Path schemasDir;
 
   @Option(names = {"-y", "--yes"}, order = 1, description = "Apply the changes; without it nothing is written.")

@@ -42,7 +42,7 @@ class SchemaFilesTest {
 
     assertThat(merged.schemas()).extracting(TopicSchema::version, TopicSchema::current)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("v1", true), org.assertj.core.groups.Tuple.tuple("v3", false));
-    assertThat(merged.schemas().get(1).schemaPath()).isEqualTo(dir.resolve("device.sensor.gps.raw.v3.json").toString());
+    assertThat(merged.schemas().get(1).schemaPath()).isEqualTo("device.sensor.gps.raw.v3.json");
   }
 
   @Test
@@ -68,6 +68,94 @@ class SchemaFilesTest {
         .extracting(e -> ((InvalidConfigurationException) e).problems())
         .isEqualTo(List.of(new ConfigProblem(file.toString(), "schemas[device.sensor.gps.raw/v1]",
             "schema device.sensor.gps.raw/v1 is also in the YAML configuration with different content; keep one of them")));
+  }
+
+  @Test
+  void merge_readsTheNestedLayout_withThreeAndFourLevels_andRecordsTheRelativePath() throws Exception {
+    write("device/sensor/gps/v1.json", "{\"type\":\"object\"}");
+    write("device/sensor/gps/v2.json", "{\"type\":\"object\",\"required\":[\"device_id\"]}");
+    write("device/sensor/gps/raw/v1.json", "{}");
+    write("flat/device.audio.wav.raw.v4.json", "{}");
+    write("device/sensor/gps/README.md", "ignored");
+
+    ConfigSnapshot merged = SchemaFiles.merge(ConfigSnapshot.ofMappings(List.of(GPS)), dir);
+
+    assertThat(merged.schemas()).extracting(TopicSchema::topicName, TopicSchema::version, TopicSchema::schemaPath,
+        TopicSchema::current).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("device.audio.wav.raw", "v4", "flat/device.audio.wav.raw.v4.json", true),
+            org.assertj.core.groups.Tuple.tuple("device.sensor.gps", "v1", "device/sensor/gps/v1.json", false),
+            org.assertj.core.groups.Tuple.tuple("device.sensor.gps", "v2", "device/sensor/gps/v2.json", true),
+            org.assertj.core.groups.Tuple.tuple("device.sensor.gps.raw", "v1", "device/sensor/gps/raw/v1.json", true));
+  }
+
+  @Test
+  void merge_aCurrentFile_choosesTheCurrentVersion() throws Exception {
+    write("device/sensor/gps/raw/v1.json", "{}");
+    write("device/sensor/gps/raw/v2.json", "{\"type\":\"object\"}");
+    write("device/sensor/gps/raw/current", "v1\n");
+
+    ConfigSnapshot merged = SchemaFiles.merge(ConfigSnapshot.ofMappings(List.of(GPS)), dir);
+
+    assertThat(merged.currentSchema("device.sensor.gps.raw")).map(TopicSchema::version).contains("v1");
+  }
+
+  @Test
+  void merge_refusesMisplacedFiles_andCurrentFilesNamingNoVersion_allAtOnce() throws Exception {
+    write("device/sensor/gps/raw/v1.json", "{}");
+    write("device/sensor/gps/raw/current", "v3");
+    write("device/sensor/current", "v1");
+    write("device/sensor/gps/latest.json", "{}");
+    write("Device/sensor/gps/v1.json", "{}");
+
+    assertThatThrownBy(() -> SchemaFiles.merge(ConfigSnapshot.ofMappings(List.of(GPS)), dir))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .extracting(e -> ((InvalidConfigurationException) e).problems())
+        .isEqualTo(List.of(
+            new ConfigProblem(dir.resolve("Device/sensor/gps/v1.json").toString(), "schemas", "file"
+                + " 'Device/sensor/gps/v1.json' follows neither <category>/<source>/<datatype>[/<stage>]/<version>.json"
+                + " (e.g. device/sensor/gps/v2.json) nor <topic>.<version>.json (e.g. device.sensor.gps.raw.v2.json)"),
+            new ConfigProblem(dir.resolve("device/sensor/current").toString(), "schemas", "a current-version file"
+                + " belongs in a topic's directory, <category>/<source>/<datatype>[/<stage>]/current, not at"
+                + " 'device/sensor/current'"),
+            new ConfigProblem(dir.resolve("device/sensor/gps/latest.json").toString(), "schemas", "file"
+                + " 'device/sensor/gps/latest.json' follows neither <category>/<source>/<datatype>[/<stage>]/<version>.json"
+                + " (e.g. device/sensor/gps/v2.json) nor <topic>.<version>.json (e.g. device.sensor.gps.raw.v2.json)"),
+            new ConfigProblem(dir.resolve("device/sensor/gps/raw/current").toString(), "schemas[device.sensor.gps.raw].current",
+                "names version 'v3', but topic device.sensor.gps.raw has only v1")));
+  }
+
+  @Test
+  void merge_refusesACurrentFileContradictingTheYaml() throws Exception {
+    ConfigSnapshot yaml = new ConfigSnapshot(List.of(),
+        List.of(new TopicSchema("device.sensor.gps.raw", "v1", "{}", null, true)), List.of(GPS), List.of());
+    write("device/sensor/gps/raw/v2.json", "{}");
+    write("device/sensor/gps/raw/current", "v2");
+
+    assertThatThrownBy(() -> SchemaFiles.merge(yaml, dir))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .extracting(e -> ((InvalidConfigurationException) e).problems())
+        .isEqualTo(List.of(new ConfigProblem(dir.resolve("device/sensor/gps/raw/current").toString(),
+            "schemas[device.sensor.gps.raw].current", "names version 'v2', but the YAML configuration makes v1 current;"
+                + " keep one of them")));
+  }
+
+  @Test
+  void merge_refusesTwoFilesOfOneVersionThatDiffer() throws Exception {
+    write("device/sensor/gps/raw/v1.json", "{}");
+    write("device.sensor.gps.raw.v1.json", "{\"type\":\"object\"}");
+
+    assertThatThrownBy(() -> SchemaFiles.merge(ConfigSnapshot.ofMappings(List.of(GPS)), dir))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .extracting(e -> ((InvalidConfigurationException) e).problems())
+        .isEqualTo(List.of(new ConfigProblem(dir.resolve("device/sensor/gps/raw/v1.json").toString(),
+            "schemas[device.sensor.gps.raw/v1]", "schema device.sensor.gps.raw/v1 is also in"
+                + " device.sensor.gps.raw.v1.json with different content; keep one of them")));
+  }
+
+  private void write(String relative, String text) throws Exception {
+    Path file = dir.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
   }
 
   @Test
