@@ -60,7 +60,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>Run (arguments: topics, default 1,000; fields per topic, default 10; iterations, default 20):
  *
  * <pre>
- * mvn -o -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/bench.cp
+ * mvn -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/bench.cp
  * java -cp benchmarks/target/classes:$(cat target/bench.cp) io.loom.benchmarks.ConfigLoadBenchmark 1000 10 20
  * </pre>
  *
@@ -246,7 +246,7 @@ public final class ConfigLoadBenchmark {
         java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
         System.getProperty("java.version"), serverVersion));
     sb.append("\nReproduce from the repository root:\n\n```\n")
-        .append("mvn -o -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/bench.cp\n")
+        .append("mvn -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/bench.cp\n")
         .append("java -cp benchmarks/target/classes:$(cat target/bench.cp) io.loom.benchmarks.ConfigLoadBenchmark")
         .append(args.length == 0 ? " 1000 10 20" : " " + String.join(" ", args)).append("\n```\n");
     return sb.toString();

@@ -50,7 +50,7 @@ import org.postgresql.PGConnection;
  * <p>Run (arguments: rows, default 1,000,000; rows per sink batch, default 50,000):
  *
  * <pre>
- * mvn -o -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/bench.cp
+ * mvn -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/bench.cp
  * java -Xmx4g -cp benchmarks/target/classes:$(cat target/bench.cp) io.loom.benchmarks.SinkBenchmark 1000000 50000
  * </pre>
  */
