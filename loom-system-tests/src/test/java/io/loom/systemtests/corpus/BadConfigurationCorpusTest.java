@@ -47,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every entry of {@link BadConfigurations#corpus()}, applied to a running {@link LoomConsumer} as a
- * rewritten YAML file and as rows of the configuration tables: each reload is refused with the entry's
+ * rewritten YAML file and as rows of the configuration tables, then the entries only a file ({@link
+ * BadConfigurations#yamlCorpus()}) or only the tables ({@link BadConfigurations#rowCorpus()}) can hold: each
+ * reload is refused with the entry's
  * problem and location, {@code status()} shows it, the configuration in force keeps its fingerprint and
  * messages keep landing in its table; no injection attempt reaches the database.
  */
@@ -95,6 +97,15 @@ class BadConfigurationCorpusTest {
         String location = e.live() ? null : "topic_mappings.yml:" + yaml.line(e.path());
         probe.refused(softly, e, new ConfigIssue(location, "mappings[" + bad + "]." + e.path(), e.message()));
       }
+      for (BadConfigurations.YamlEntry e : BadConfigurations.yamlCorpus()) {
+        List<String> lines = new ArrayList<>(List.of("format: loom", "version: 1", "mappings:"));
+        lines.addAll(goodYaml(good).lines().toList());
+        int first = lines.size();
+        e.lines().forEach(line -> lines.add(line.replace("%s", bad)));
+        write(file, String.join("\n", lines) + "\n");
+        probe.refused(softly, e.name(), new ConfigIssue("topic_mappings.yml:" + (first + e.faultyLine() + 1),
+            e.path().replace("%s", bad), e.message()));
+      }
       softly.assertAll();
     }
     assertThat(count(db, "SELECT count(*) FROM pg_tables WHERE tablename IN ('" + BadConfigurations.VICTIM + "', '"
@@ -125,7 +136,22 @@ class BadConfigurationCorpusTest {
         } catch (SQLException refusedByTheSchema) {
           softly.assertThat(refusedByTheSchema.getMessage()).as("rows of %s refused by the schema", e.name())
               .contains("violates check constraint \"" + constraint + "\"");
-          probe.carriesOn(softly, e);
+          probe.carriesOn(softly, e.name());
+        } finally {
+          sql(db, "DELETE FROM kafka_topics WHERE topic_name = '" + bad + "'");
+        }
+      }
+      for (BadConfigurations.RowEntry e : BadConfigurations.rowCorpus()) {
+        try {
+          sql(db, e.statements().stream().map(statement -> String.format(Locale.ROOT, statement, bad))
+              .toArray(String[]::new));
+          String location = e.location();
+          for (List<Object> row : CorpusFixtures.rows(db, "SELECT target_column, id FROM topic_field_mappings"
+              + " WHERE topic_name = '" + bad + "'")) {
+            location = location.replace("{id:" + row.get(0) + "}", String.valueOf(row.get(1)));
+          }
+          probe.refused(softly, e.name(), new ConfigIssue(location.replace("%s", bad), e.path().replace("%s", bad),
+              e.message().replace("%s", bad)));
         } finally {
           sql(db, "DELETE FROM kafka_topics WHERE topic_name = '" + bad + "'");
         }
@@ -165,29 +191,33 @@ class BadConfigurationCorpusTest {
     }
 
     void refused(SoftAssertions softly, Entry e, ConfigIssue expected) {
+      refused(softly, e.name(), expected);
+    }
+
+    void refused(SoftAssertions softly, String name, ConfigIssue expected) {
       ReloadResult result = consumer.reloadConfig();
       String shown = result.problems().stream().map(p -> p.location() + " | " + p.path() + " | " + p.message())
           .collect(Collectors.joining("\n    "));
-      softly.assertThat(result.outcome()).as("outcome of %s:\n    %s", e.name(), shown)
+      softly.assertThat(result.outcome()).as("outcome of %s:\n    %s", name, shown)
           .isEqualTo(ReloadResult.Outcome.REFUSED);
-      softly.assertThat(result.problems()).as("problems of %s:\n    %s", e.name(), shown).hasSize(1);
+      softly.assertThat(result.problems()).as("problems of %s:\n    %s", name, shown).hasSize(1);
       if (!result.problems().isEmpty()) {
         ConfigIssue p = result.problems().get(0);
-        softly.assertThat(p.location()).as("location of %s:\n    %s", e.name(), shown).isEqualTo(expected.location());
-        softly.assertThat(p.path()).as("path of %s:\n    %s", e.name(), shown).isEqualTo(expected.path());
-        softly.assertThat(p.message()).as("message of %s:\n    %s", e.name(), shown).contains(expected.message());
+        softly.assertThat(p.location()).as("location of %s:\n    %s", name, shown).isEqualTo(expected.location());
+        softly.assertThat(p.path()).as("path of %s:\n    %s", name, shown).isEqualTo(expected.path());
+        softly.assertThat(p.message()).as("message of %s:\n    %s", name, shown).contains(expected.message());
       }
       StatusView.ConfigStatus status = consumer.status().config();
-      softly.assertThat(status.lastRefusedReload()).as("refusal of %s in status()", e.name()).isNotNull();
+      softly.assertThat(status.lastRefusedReload()).as("refusal of %s in status()", name).isNotNull();
       if (status.lastRefusedReload() != null) {
-        softly.assertThat(status.lastRefusedReload().problems()).as("problems of %s in status()", e.name())
+        softly.assertThat(status.lastRefusedReload().problems()).as("problems of %s in status()", name)
             .isEqualTo(result.problems());
       }
-      carriesOn(softly, e);
+      carriesOn(softly, name);
     }
 
-    void carriesOn(SoftAssertions softly, Entry e) {
-      softly.assertThat(consumer.status().config().fingerprint()).as("fingerprint after %s", e.name())
+    void carriesOn(SoftAssertions softly, String name) {
+      softly.assertThat(consumer.status().config().fingerprint()).as("fingerprint after %s", name)
           .isEqualTo(fingerprint);
       flows();
     }

@@ -198,6 +198,96 @@ final class BadConfigurations {
   }
 
   /**
+   * A bad configuration only a YAML file can hold: the lines of the bad topic's mapping ({@code %s} is its
+   * topic), which of them is at fault, and the problem's path ({@code %s} again the topic) and message.
+   */
+  record YamlEntry(String name, List<String> lines, int faultyLine, String path, String message) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<YamlEntry> yamlCorpus() {
+    // The file holds 3 header lines and the 9 lines of the valid mapping, so these lines start at line 13.
+    String head = "  - topic_name: %s";
+    String table = "    table_name: " + TABLE;
+    String append = "    upsert_key: []";
+    String fields = "    fields:";
+    String deviceId = "      - {source_field_path: device_id, target_column: device_id, data_type: string}";
+    return List.of(
+        new YamlEntry("yaml_unclosed_flow_mapping", List.of(head, table, append, fields,
+            "      - {source_field_path: device_id, target_column: device_id"), 5, "document",
+            "not valid YAML: expected ',' or '}', but got <stream end> (column 1), while parsing a flow mapping at"
+                + " line 17"),
+        new YamlEntry("yaml_tab_indentation", List.of(head, "\t" + table.strip(), append, fields, deviceId), 1,
+            "document", "that cannot start any token. (Do not use \\t(TAB) for indentation) (column 1)"),
+        new YamlEntry("yaml_duplicate_key", List.of(head, table, append, "    table_name: cfg_other", fields,
+            deviceId), 3, "mappings[%s].table_name",
+            "key 'table_name' is written twice in this mapping (first at line 14); keep one"),
+        new YamlEntry("yaml_misspelt_key", List.of(head, table, append, fields,
+            "      - {source_field_path: device_id, target_column: device_id, data_type: string, data_typ: string}"),
+            4, "mappings[%s].fields[0].data_typ", "unknown key 'data_typ' (did you mean 'data_type'?); expected one"
+                + " of source_field_path, target_column, data_type, transformation, is_required, default_value,"
+                + " timestamp_format"),
+        new YamlEntry("yaml_boolean_expected", List.of(head, table, append, fields,
+            "      - {source_field_path: device_id, target_column: device_id, data_type: string, is_required: maybe}"),
+            4, "mappings[%s].fields[0].is_required", "expected true or false, found 'maybe'"),
+        new YamlEntry("yaml_default_of_wrong_type", List.of(head, table, append, fields, deviceId,
+            "      - {source_field_path: value, target_column: value, data_type: float, default_value: lots}"), 5,
+            "mappings[%s].fields[1].default_value", "default value 'lots' does not fit type float: expected a number"),
+        new YamlEntry("yaml_fields_not_a_list", List.of(head, table, append, "    fields: device_id"), 3,
+            "mappings[%s].fields", "expected a list of field mappings, found the value 'device_id'"));
+  }
+
+  /**
+   * A bad configuration only the configuration tables can hold: the SQL that writes it ({@code %1$s} is the
+   * topic), and the problem's row ({@code {id:<target_column>}} stands for that field row's id), path and
+   * message.
+   */
+  record RowEntry(String name, List<String> statements, String location, String path, String message) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static List<RowEntry> rowCorpus() {
+    String topic = "INSERT INTO kafka_topics (topic_name, category, source, datatype, description)"
+        + " VALUES ('%1$s', 'test', 'corpus', 'bad', 'bad configuration rows')";
+    String append = "INSERT INTO topic_table_configs (topic_name, table_name, upsert_key)"
+        + " VALUES ('%1$s', '" + TABLE + "', '')";
+    String field = "INSERT INTO topic_field_mappings (topic_name, table_name, source_field_path, target_column,"
+        + " data_type, default_value, timestamp_format) VALUES ('%1$s', '" + TABLE + "', ";
+    String deviceId = field + "'device_id', 'device_id', 'string', NULL, NULL)";
+    return List.of(
+        new RowEntry("db_fields_without_table_config", List.of(topic, deviceId),
+            "topic_field_mappings(topic_name=%s)", "mappings[%s]", "topic '%s' has 1 field mapping(s) (table '"
+                + TABLE + "') but no topic_table_configs row; add one naming its table, upsert key and conflict"
+                + " strategy, or delete the field mappings"),
+        new RowEntry("db_table_name_mismatch", List.of(topic, append, deviceId,
+            field.replace("'" + TABLE + "'", "'cfg_other'") + "'value', 'value', 'float', NULL, NULL)"),
+            "topic_field_mappings(id={id:value}, topic_name=%s, target_column=value)",
+            "mappings[%s].fields[1].table_name", "table_name 'cfg_other' differs from table_name '" + TABLE
+                + "' of topic_table_configs(topic_name=%s); every field mapping of a topic must name its topic's"
+                + " table"),
+        new RowEntry("db_unknown_timestamp_format", List.of(topic, append, deviceId,
+            field + "'timestamp', 'timestamp', 'timestamp', NULL, 'epoch')"),
+            "topic_field_mappings(id={id:timestamp}, topic_name=%s, target_column=timestamp)",
+            "mappings[%s].fields[1].timestamp_format", "timestamp format 'epoch' is unknown; expected one of auto,"
+                + " iso_8601, epoch_seconds, epoch_millis, epoch_micros"),
+        new RowEntry("db_default_of_wrong_type", List.of(topic, append, deviceId,
+            field + "'value', 'value', 'float', 'lots', NULL)"),
+            "topic_field_mappings(id={id:value}, topic_name=%s, target_column=value)",
+            "mappings[%s].fields[1].default_value", "default value 'lots' does not fit type float: expected a number"),
+        new RowEntry("db_upsert_key_without_separator", List.of(topic,
+            append.replace("''", "'device_id timestamp'"), deviceId,
+            field + "'timestamp', 'timestamp', 'timestamp', NULL, NULL)"), "topic_table_configs(topic_name=%s)",
+            "mappings[%s].upsert_key", "upsert key column 'device_id timestamp' is not mapped by any field; mapped"
+                + " columns are device_id, timestamp"));
+  }
+
+  /**
    * The CHECK constraint of the configuration schema that refuses the rows of {@code e} before Loom sees
    * them, or {@code null} if the rows go in and Loom must refuse them.
    */
