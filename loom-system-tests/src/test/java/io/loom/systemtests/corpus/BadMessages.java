@@ -140,9 +140,9 @@ final class BadMessages {
         "wrong_type at data.samples[1] value 'two': expected an array of numbers for float_array column samples");
     // Numbers JSON or the column cannot hold.
     text(c, "nan_literal", withData("{\"reading\":NaN}"), "malformed_json", null,
-        "invalid JSON: Non-standard token 'NaN'");
+        "invalid JSON: Non-standard token 'NaN' at line 1, column 89");
     text(c, "infinity_literal", withData("{\"reading\":Infinity}"), "malformed_json", null,
-        "invalid JSON: Non-standard token 'Infinity'");
+        "invalid JSON: Non-standard token 'Infinity' at line 1, column 94");
     text(c, "huge_integer", withData("{\"count\":123456789012345678901234567890}"), "out_of_range", "data.count",
         "out_of_range at data.count value '123456789012345678901234567890': whole number outside the 64-bit"
             + " integer range for integer column count");
@@ -191,10 +191,10 @@ final class BadMessages {
         "invalid_base64 at data.blob value '!!not base64!!': character '!' at position 0 is not base64");
     // Structure.
     text(c, "deep_nesting", withData("{\"attrs\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}"),
-        "malformed_json", null, "invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000");
+        "malformed_json", null, "invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)");
     text(c, "deep_nesting_unmapped",
         withData("{\"other\":" + "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000) + "}"),
-        "malformed_json", null, "invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000");
+        "malformed_json", null, "invalid JSON: Document nesting depth (1001) exceeds the maximum allowed (1000)");
     return c;
   }
 
