@@ -190,8 +190,9 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
   // Life cycle
 
   /**
-   * Loads and validates the configuration, creates missing dead-letter topics and starts the poll loop
-   * on its own thread; returns once the loop runs.
+   * Loads and validates the configuration, checks its tables against the live database ({@link
+   * JdbcSink#check}; left out with a warning if the database cannot be reached), creates missing
+   * dead-letter topics and starts the poll loop on its own thread; returns once the loop runs.
    *
    * @throws InvalidConfigurationException if the configuration is invalid, listing every problem
    * @throws LoomException if the configuration cannot be read
@@ -217,6 +218,10 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
         throw new InvalidConfigurationException(source.describe(), problems);
       }
       initial = ActiveConfig.prepare(snapshot, mappers, schemaChecks, deadLetterSuffix, clock.instant());
+      List<ConfigProblem> tableProblems = tableProblems(initial, null);
+      if (!tableProblems.isEmpty()) {
+        throw new InvalidConfigurationException(source.describe(), tableProblems);
+      }
     } catch (RuntimeException e) {
       metrics.reload(e instanceof InvalidConfigurationException ? "refused" : "failed");
       state.fatal(e);
@@ -397,6 +402,10 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
   /**
    * {@inheritDoc}
    *
+   * <p>Mappings the reload adds or changes are checked against the live database like {@link
+   * #validateConfig()} does (the table and columns exist, the upsert key has a unique index); a problem
+   * there refuses the reload.
+   *
    * <p>Blocks until the new configuration is in force (the poll loop swaps it in at its next batch
    * boundary) or, if the loop is busy retrying a write for longer than about a minute, until it is queued.
    */
@@ -465,6 +474,10 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
       } catch (InvalidConfigurationException e) {
         return refused(trigger, snapshot.fingerprint(), e.problems(), currentSnapshot);
       }
+      List<ConfigProblem> tableProblems = tableProblems(next, current);
+      if (!tableProblems.isEmpty()) {
+        return refused(trigger, snapshot.fingerprint(), tableProblems, currentSnapshot);
+      }
       ensureDeadLetterTopics(next, current);
       accepted = next;
       lastRefused = null;
@@ -492,6 +505,30 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
           trigger, sourceName, next.topics().size(), result.addedTopics(), result.removedTopics());
       return result;
     }
+  }
+
+  /**
+   * The live-database problems ({@link JdbcSink#check}) of the mappings that {@code next} adds or changes
+   * against {@code previous}: a missing table or column, a type that cannot be written, an upsert key
+   * without a unique index. A database that cannot be reached is not a problem of the configuration: the
+   * check is left out with a warning, and the writes wait for the database as usual.
+   */
+  private List<ConfigProblem> tableProblems(ActiveConfig next, ActiveConfig previous) {
+    List<ConfigProblem> problems = new ArrayList<>();
+    for (Route route : next.routes().values()) {
+      Route before = previous == null ? null : previous.route(route.mapping().topic());
+      if (before != null && before.mapping().equals(route.mapping())) {
+        continue;
+      }
+      try {
+        problems.addAll(sink.check(route.mapping(), route.mapper().columns()));
+      } catch (SinkException e) {
+        LOG.warn("the tables of configuration {} cannot be checked: {}; its mappings are used unchecked",
+            next.fingerprint(), Redaction.mask(e.getMessage()));
+        break;
+      }
+    }
+    return problems;
   }
 
   private ReloadResult refused(String trigger, String fingerprint, List<ConfigProblem> problems, ConfigSnapshot current) {

@@ -10,17 +10,20 @@ import static io.loom.consumer.Fixtures.readingsTable;
 import static io.loom.consumer.Fixtures.snapshot;
 import static io.loom.consumer.Fixtures.sql;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.loom.consumer.admin.ConfigIssue;
 import io.loom.consumer.admin.ReloadResult;
+import io.loom.consumer.admin.RunState;
 import io.loom.consumer.admin.StatusView;
 import io.loom.consumer.admin.TopicView;
 import io.loom.mapping.ConfigSnapshot;
 import io.loom.mapping.ConflictStrategy;
 import io.loom.mapping.DataType;
 import io.loom.mapping.FieldMapping;
+import io.loom.mapping.InvalidConfigurationException;
 import io.loom.mapping.LoomException;
 import io.loom.mapping.TopicDefinition;
 import io.loom.mapping.TopicMapping;
@@ -36,6 +39,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,7 +128,8 @@ class ReloadTest {
 
       await().atMost(Fixtures.minutes(1)).untilAsserted(() -> {
         assertThat(count(db, "SELECT count(*) FROM db_b")).isEqualTo(70);
-        assertThat(consumer.topics()).extracting(TopicView::topic).containsExactly(a, b);
+        assertThat(consumer.topics()).extracting(TopicView::topic)
+            .containsExactlyElementsOf(Stream.of(a, b).sorted().toList());
       });
     }
   }
@@ -176,6 +181,38 @@ class ReloadTest {
         assertThat(consumer.status().config().fingerprint()).isNotEqualTo(fingerprint);
       });
       assertThat(consumer.reloadConfig().outcome()).isEqualTo(ReloadResult.Outcome.UNCHANGED);
+    }
+  }
+
+  @Test
+  void mappingOfAMissingTable_isRefusedByTheTableCheck_atReloadAndAtStart() {
+    String a = kafka().createTopic(kafka().uniqueTopic("chka"), 1);
+    String b = kafka().createTopic(kafka().uniqueTopic("chkb"), 1);
+    sql(db, readingsTable("checked_a", true));
+    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(readings(a, "checked_a", true)));
+    produce(a, 0, 10);
+
+    try (LoomConsumer consumer = consumer(source, db, "reload-checked").build()) {
+      consumer.start();
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM checked_a") == 10);
+      String fingerprint = consumer.configuration().fingerprint();
+
+      source.set(snapshot(readings(a, "checked_a", true), readings(b, "no_such_table", true)));
+      ReloadResult result = consumer.reloadConfig();
+
+      assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
+      assertThat(result.problems()).extracting(ConfigIssue::path).containsExactly("mappings[" + b + "].table_name");
+      assertThat(result.problems().get(0).message()).contains("no_such_table");
+      assertThat(consumer.status().config().fingerprint()).isEqualTo(fingerprint);
+      assertThat(consumer.status().config().lastRefusedReload().problems()).isEqualTo(result.problems());
+      produce(a, 10, 15);
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM checked_a") == 15);
+    }
+
+    try (LoomConsumer consumer = consumer(source, db, "start-checked").build()) {
+      assertThatThrownBy(consumer::start).isInstanceOf(InvalidConfigurationException.class)
+          .hasMessageContaining("mappings[" + b + "].table_name");
+      assertThat(consumer.state()).isEqualTo(RunState.FAILED);
     }
   }
 

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetterPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPublisher.class);
 
+  /** The largest dead letter sent unless the client properties say otherwise (the producer's buffer size). */
+  static final int MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
   private final Map<String, Object> properties;
   private final Duration timeout;
   private volatile Producer<byte[], byte[]> producer;
@@ -52,6 +55,9 @@ public final class DeadLetterPublisher implements AutoCloseable {
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // A dead letter is as large as the message it carries, which its source topic may have taken above the
+    // client's 1 MB default: the dead-letter topic's own max.message.bytes is the limit that matters.
+    props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
     long millis = Math.max(1000, timeout.toMillis());
     int requestTimeout = (int) Math.min(30_000, millis);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis);

@@ -12,21 +12,29 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The few cluster operations the engine needs: which topics exist, and creating missing dead-letter
- * topics with as many partitions as their source topic (or one). Design note: failures are logged and
+ * topics with as many partitions as their source topic (or one) and room for its largest message plus
+ * Loom's headers. Design note: failures are logged and
  * reported, never thrown into a reload: a dead-letter topic that cannot be created shows up later as
  * a publish failure, which stops its partition without losing anything. Thread-safe.
  */
 public final class TopicAdmin implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+
+  /** Room for the {@code loom.*} headers a dead letter carries beyond its original message. */
+  static final long DEAD_LETTER_HEADROOM_BYTES = 64 * 1024;
 
   private final Map<String, Object> properties;
   private final Duration timeout;
@@ -87,9 +95,17 @@ public final class TopicAdmin implements AutoCloseable {
           partitions.put(source, described.get(source).get(timeout.toMillis(), TimeUnit.MILLISECONDS).partitions().size());
         }
       }
+      Map<String, Long> maxBytes = maxMessageBytes(sources);
       List<NewTopic> topics = new ArrayList<>();
-      missing.forEach((dlq, source) ->
-          topics.add(new NewTopic(dlq, Optional.of(partitions.getOrDefault(source, 1)), Optional.empty())));
+      missing.forEach((dlq, source) -> {
+        NewTopic topic = new NewTopic(dlq, Optional.of(partitions.getOrDefault(source, 1)), Optional.empty());
+        Long max = maxBytes.get(source);
+        if (max != null) {
+          topic.configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+              Long.toString(Math.min(Integer.MAX_VALUE, max + DEAD_LETTER_HEADROOM_BYTES))));
+        }
+        topics.add(topic);
+      });
       Map<String, KafkaFuture<Void>> results = admin().createTopics(topics).values();
       List<String> created = new ArrayList<>();
       for (NewTopic topic : topics) {
@@ -115,6 +131,35 @@ public final class TopicAdmin implements AutoCloseable {
       LOG.warn("cannot check or create the dead-letter topics {}: {}", deadLetterTopics.keySet(), message(e));
       return List.of();
     }
+  }
+
+  /**
+   * The {@code max.message.bytes} of each source topic, so that its dead-letter topic takes whatever the
+   * source took plus the {@code loom.*} headers. Topics whose settings cannot be read (no DescribeConfigs
+   * permission, a slow cluster) are left out: their dead-letter topic gets the broker's default.
+   */
+  private Map<String, Long> maxMessageBytes(List<String> topics) {
+    Map<String, Long> result = new HashMap<>();
+    if (topics.isEmpty()) {
+      return result;
+    }
+    try {
+      Map<ConfigResource, KafkaFuture<Config>> configs = admin().describeConfigs(topics.stream()
+          .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList()).values();
+      for (String topic : topics) {
+        ConfigEntry entry = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic))
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (entry != null && entry.value() != null) {
+          result.put(topic, Long.parseLong(entry.value()));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+      LOG.warn("cannot read max.message.bytes of {}: {}; their dead-letter topics get the broker's default", topics,
+          message(e instanceof ExecutionException ? e.getCause() : e));
+    }
+    return result;
   }
 
   private Admin admin() {

@@ -725,7 +725,14 @@ public final class CompiledRecordMapper implements RecordMapper {
         excerpt(doc, at == null ? 0 : at.getByteOffset()), "invalid JSON: " + describe(e) + where);
   }
 
-  /** Jackson's message without its source description and start-marker location. */
+  /**
+   * Jackson's advice on its own API ("enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow", "from
+   * `StreamReadConstraints.getMaxNestingDepth()`"), which whoever produced the message cannot act on.
+   */
+  private static final java.util.regex.Pattern JACKSON_HINT =
+      java.util.regex.Pattern.compile(":? enable `[^`]+` to allow|, from `[^`]+`");
+
+  /** Jackson's message without its source description, start-marker location and advice on its API. */
   private static String describe(JsonProcessingException e) {
     String message = String.valueOf(e.getOriginalMessage());
     int nl = message.indexOf('\n');
@@ -736,7 +743,7 @@ public final class CompiledRecordMapper implements RecordMapper {
     if (marker >= 0) {
       message = message.substring(0, marker);
     }
-    return message.strip();
+    return JACKSON_HINT.matcher(message).replaceAll("").strip();
   }
 
   /** The document around byte {@code offset}, for a malformed message. */
