@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -61,7 +62,7 @@ public final class FaultInjection {
 
   private static final String DATABASE = "loom_faults";
   private static final Duration STALL_TIMEOUT = Duration.ofMinutes(3);
-  private static final long POLL_MILLIS = 200;
+  private static final long POLL_MILLIS = 50;
 
   private FaultInjection() {}
 
@@ -240,7 +241,8 @@ public final class FaultInjection {
     }
   }
 
-  private record Fault(FaultKind kind, long threshold) {}
+  /** A fault and how many rows are committed, beyond those committed when its interval began, before it strikes. */
+  private record Fault(FaultKind kind, long rowsInto) {}
 
   /**
    * Runs the whole scenario and verifies the table. Failures during the run (a stall, a service that does
@@ -268,6 +270,8 @@ public final class FaultInjection {
    * [--jar PATH] [--work-dir PATH] [--results FILE]}.
    */
   public static void main(String[] args) {
+    // The producer's reconnect attempts while the broker is down are expected: one line per attempt is noise.
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
     Options options;
     Path results;
     try {
@@ -378,17 +382,15 @@ public final class FaultInjection {
               "LOOM_KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000",
               "LOOM_KAFKA_CLIENT_HEARTBEAT_INTERVAL_MS", "1000"))) {
         startedNanos = System.nanoTime();
-        long margin = Math.max(1, options.messages() / 20);
-        producer.allowUpTo(faults.isEmpty() ? options.messages() : faults.get(0).threshold() + margin);
+        long step = step(faults.size());
+        producer.allowUpTo(faults.isEmpty() ? options.messages() : step);
         loom.start();
         producer.start();
         try {
-          for (int i = 0; i < faults.size(); i++) {
-            Fault fault = faults.get(i);
-            awaitProgress(loom, fault.threshold(), "the " + ordinal(fault) + " fault (" + fault.kind().text + ")");
-            pause(random.nextInt(300));
-            long next = i + 1 < faults.size() ? faults.get(i + 1).threshold() + margin : options.messages();
-            inject(fault, loom, producer, next);
+          long base = 0;
+          for (Fault fault : faults) {
+            awaitProgress(loom, base + fault.rowsInto(), "the " + ordinal() + " fault (" + fault.kind().text + ")");
+            base = inject(fault, loom, producer, step);
           }
           producer.allowUpTo(options.messages());
           producer.await(Duration.ofMinutes(30));
@@ -423,45 +425,48 @@ public final class FaultInjection {
     }
 
     /**
-     * Seeded moments, as numbers of committed rows between 5 % and 90 % of the messages, in order. The
-     * producer is held a little ahead of the next moment, so messages keep arriving around every fault.
+     * The faults in a seeded random order, each striking after a seeded random number of rows (a quarter to
+     * three quarters of an interval) past the moment the previous one was over. The producer is held one
+     * interval ahead, so every fault strikes while a backlog is being ingested and new work follows it.
      */
     private List<Fault> plan() {
+      List<FaultKind> kinds = new ArrayList<>();
+      kinds.addAll(Collections.nCopies(options.kills(), FaultKind.KILL));
+      kinds.addAll(Collections.nCopies(options.postgresRestarts(), FaultKind.POSTGRES));
+      kinds.addAll(Collections.nCopies(options.brokerRestarts(), FaultKind.BROKER));
+      Collections.shuffle(kinds, random);
+      long step = step(kinds.size());
       List<Fault> faults = new ArrayList<>();
-      long low = Math.max(1, options.messages() / 20);
-      long high = Math.max(low + 1, options.messages() * 9 / 10);
-      for (int i = 0; i < options.kills(); i++) {
-        faults.add(new Fault(FaultKind.KILL, low + (long) (random.nextDouble() * (high - low))));
+      for (FaultKind kind : kinds) {
+        faults.add(new Fault(kind, Math.max(1, step / 4 + (long) (random.nextDouble() * (step / 2)))));
       }
-      for (int i = 0; i < options.postgresRestarts(); i++) {
-        faults.add(new Fault(FaultKind.POSTGRES, low + (long) (random.nextDouble() * (high - low))));
-      }
-      for (int i = 0; i < options.brokerRestarts(); i++) {
-        faults.add(new Fault(FaultKind.BROKER, low + (long) (random.nextDouble() * (high - low))));
-      }
-      faults.sort(Comparator.comparingLong(Fault::threshold));
       return faults;
     }
 
-    private String ordinal(Fault fault) {
+    /** Rows per fault interval: the messages spread over one interval per fault plus one to finish. */
+    private long step(int faults) {
+      return Math.max(1, options.messages() / (faults + 1));
+    }
+
+    private String ordinal() {
       int n = kills + postgresRestarts + brokerRestarts + 1;
       return n + (n % 10 == 1 && n % 100 != 11 ? "st" : n % 10 == 2 && n % 100 != 12 ? "nd"
           : n % 10 == 3 && n % 100 != 13 ? "rd" : "th");
     }
 
     /**
-     * Injects one fault, lets the producer go on to {@code nextAllowance} (more than has been committed, so
-     * there is always new work), and waits until rows are committed again.
+     * Injects one fault, then lets the producer go on one interval beyond what is committed once the fault is
+     * over and waits until more rows are committed. Returns the rows committed when the fault was over.
      */
-    private void inject(Fault fault, LoomProcess loom, TelemetryProducer producer, long nextAllowance) {
+    private long inject(Fault fault, LoomProcess loom, TelemetryProducer producer, long step) {
       long before = committed();
-      producer.allowUpTo(Math.max(nextAllowance, before + Math.max(1, options.messages() / 20)));
       switch (fault.kind()) {
         case KILL -> {
           long pid = loom.pid();
           loom.kill();
           kills++;
-          event("kill -9 of the service (pid " + pid + ") at " + count(before) + " rows");
+          event("kill -9 of the service (pid " + pid + ") at " + count(before) + " rows with "
+              + count(Math.max(0, producer.allowed() - before)) + " released messages not yet committed");
           pause(random.nextInt(1000));
           loom.start();
         }
@@ -482,9 +487,11 @@ public final class FaultInjection {
           event("Kafka broker started again");
         }
       }
-      long resumedFrom = Math.max(before, committed());
-      awaitProgress(loom, resumedFrom + 1, "recovery after the " + fault.kind().text);
+      long after = Math.max(before, committed());
+      producer.allowUpTo(after + step);
+      awaitProgress(loom, after + 1, "recovery after the " + fault.kind().text);
       event("ingesting again: " + count(committed()) + " rows");
+      return after;
     }
 
     /** Waits until at least {@code target} rows are committed; fails if nothing moves for a while. */
@@ -578,51 +585,12 @@ public final class FaultInjection {
       kafka.start();
       Map<TopicPartition, Long> ends = endOffsets();
       long produced = ends.values().stream().mapToLong(Long::longValue).sum();
-      List<PartitionCheck> partitions = new ArrayList<>();
-      long rows;
-      long distinctOffsets;
-      long distinctMessages;
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-        try (ResultSet rs = s.executeQuery("SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT kafka_partition,"
-            + " kafka_offset FROM " + TABLE + ") o), (SELECT count(*) FROM (SELECT DISTINCT device_id, \"timestamp\""
-            + " FROM " + TABLE + ") m) FROM " + TABLE)) {
-          rs.next();
-          rows = rs.getLong(1);
-          distinctOffsets = rs.getLong(2);
-          distinctMessages = rs.getLong(3);
-        }
-        Map<Integer, long[]> byPartition = new TreeMap<>();
-        try (ResultSet rs = s.executeQuery("SELECT kafka_partition, count(*), count(DISTINCT kafka_offset),"
-            + " min(kafka_offset), max(kafka_offset) FROM " + TABLE + " GROUP BY kafka_partition")) {
-          while (rs.next()) {
-            byPartition.put(rs.getInt(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)});
-          }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(DISTINCT kafka_offset) FROM " + TABLE
-            + " WHERE kafka_partition = ? AND kafka_offset >= 0 AND kafka_offset < ?")) {
-          for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-            int partition = end.getKey().partition();
-            ps.setInt(1, partition);
-            ps.setLong(2, end.getValue());
-            long covered;
-            try (ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              covered = rs.getLong(1);
-            }
-            long[] v = byPartition.getOrDefault(partition, new long[] {0, 0, -1, -1});
-            partitions.add(new PartitionCheck(partition, end.getValue(), v[0], v[1], covered, v[2], v[3]));
-          }
-        }
-        byPartition.keySet().stream().filter(p -> p < 0 || p >= PARTITIONS).forEach(p ->
-            partitions.add(new PartitionCheck(p, 0, byPartition.get(p)[0], byPartition.get(p)[1], 0,
-                byPartition.get(p)[2], byPartition.get(p)[3])));
-      } catch (SQLException e) {
-        throw new IllegalStateException("cannot read " + TABLE + " for the check: " + e.getMessage(), e);
-      }
-      long gaps = partitions.stream().mapToLong(PartitionCheck::gaps).sum();
-      long duplicates = rows - distinctOffsets;
+      Map<Integer, Long> endByPartition = new TreeMap<>();
+      ends.forEach((tp, end) -> endByPartition.put(tp.partition(), end));
+      TableCheck.Result table = TableCheck.check(dataSource, TABLE, endByPartition);
       return new Report(options, produced, producer.failures(), kills, postgresRestarts, brokerRestarts,
-          unexpectedExits, elapsed, rows, distinctOffsets, distinctMessages, duplicates, gaps, partitions, events,
+          unexpectedExits, elapsed, table.rows(), table.distinctOffsets(), table.distinctMessages(),
+          table.duplicates(), table.gaps(), table.partitions(), events,
           error == null && producer.firstFailure() != null ? "producer: " + producer.firstFailure() : error,
           Instant.now().truncatedTo(ChronoUnit.SECONDS));
     }
