@@ -294,7 +294,14 @@ public final class FaultInjection {
       System.exit(2);
       return;
     }
-    Report report = run(options, System.out);
+    Report report;
+    try {
+      report = run(options, System.out);
+    } catch (RuntimeException e) {
+      System.err.println("fault-injection: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     System.out.println();
     System.out.print(report.summary());
     try {
