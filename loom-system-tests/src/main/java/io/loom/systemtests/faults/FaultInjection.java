@@ -74,13 +74,17 @@ public final class FaultInjection {
    * @param postgresRestarts how many times PostgreSQL is stopped and started again mid-stream
    * @param brokerRestarts how many times the Kafka broker is stopped and started again mid-stream
    * @param seed the seed of the random moments
+   * @param rate the most messages produced per second, 0 for as fast as the service takes them
    * @param loomJar the runnable jar of the service
    * @param workDirectory where the services keep their files and the service's log goes
    * @param command the command line, as shown in the report
    */
-  public record Options(long messages, int kills, int postgresRestarts, int brokerRestarts, long seed, Path loomJar,
-      Path workDirectory, String command) {
+  public record Options(long messages, int kills, int postgresRestarts, int brokerRestarts, long seed, int rate,
+      Path loomJar, Path workDirectory, String command) {
     public Options {
+      if (rate < 0) {
+        throw new IllegalArgumentException("--rate was " + rate + " but it must be 0 (no limit) or more");
+      }
       if (messages < 1) {
         throw new IllegalArgumentException("--messages was " + messages + " but it must be at least 1");
       }
@@ -267,7 +271,7 @@ public final class FaultInjection {
 
   /**
    * {@code FaultInjection [--messages N] [--kills K] [--postgres-restarts N] [--broker-restarts N] [--seed S]
-   * [--jar PATH] [--work-dir PATH] [--results FILE]}.
+   * [--rate N] [--jar PATH] [--work-dir PATH] [--results FILE]}.
    */
   public static void main(String[] args) {
     // The producer's reconnect attempts while the broker is down are expected: one line per attempt is noise.
@@ -281,14 +285,16 @@ public final class FaultInjection {
       int kills = (int) parseLong(flags, "--kills", 20);
       int postgresRestarts = (int) parseLong(flags, "--postgres-restarts", 1);
       int brokerRestarts = (int) parseLong(flags, "--broker-restarts", 1);
+      int rate = (int) parseLong(flags, "--rate", 0);
       Path jar = Path.of(flags.getOrDefault("--jar", "loom-consumer/target/loom.jar")).toAbsolutePath();
       Path work = Path.of(flags.getOrDefault("--work-dir", "loom-system-tests/target/fault-injection"))
           .toAbsolutePath();
       results = Path.of(flags.getOrDefault("--results", "loom-system-tests/results/fault-injection.md"));
       String command = "scripts/fault-injection --messages " + messages + " --kills " + kills
           + (postgresRestarts == 1 ? "" : " --postgres-restarts " + postgresRestarts)
-          + (brokerRestarts == 1 ? "" : " --broker-restarts " + brokerRestarts) + " --seed " + seed;
-      options = new Options(messages, kills, postgresRestarts, brokerRestarts, seed, jar, work, command);
+          + (brokerRestarts == 1 ? "" : " --broker-restarts " + brokerRestarts)
+          + (rate == 0 ? "" : " --rate " + rate) + " --seed " + seed;
+      options = new Options(messages, kills, postgresRestarts, brokerRestarts, seed, rate, jar, work, command);
     } catch (IllegalArgumentException e) {
       System.err.println("fault-injection: " + e.getMessage());
       System.exit(2);
@@ -319,7 +325,7 @@ public final class FaultInjection {
 
   private static Map<String, String> flags(String[] args) {
     List<String> known = List.of("--messages", "--kills", "--postgres-restarts", "--broker-restarts", "--seed",
-        "--jar", "--work-dir", "--results");
+        "--rate", "--jar", "--work-dir", "--results");
     Map<String, String> flags = new TreeMap<>();
     for (int i = 0; i < args.length; i++) {
       if (!known.contains(args[i]) || i + 1 >= args.length) {
@@ -377,8 +383,16 @@ public final class FaultInjection {
       out.println("The service's output goes to " + log);
       String error = null;
       Duration elapsed = Duration.ZERO;
-      try (TelemetryProducer producer = new TelemetryProducer(kafka.producerProperties(), TOPIC, options.messages());
+      long step = step(faults.size());
+      // Batches small against a fault interval, so that the moments fall between and inside many commits;
+      // the default (5000) from 20,000 rows per interval on.
+      long batchRows = Math.max(100, Math.min(5000, step / 4));
+      out.printf(Locale.ROOT, "%d faults, one every ~%,d rows; the service writes batches of at most %,d rows%n",
+          faults.size(), step, batchRows);
+      try (TelemetryProducer producer = new TelemetryProducer(kafka.producerProperties(), TOPIC, options.messages(),
+          options.rate());
           LoomProcess loom = new LoomProcess(options.loomJar(), log, Map.of(
+              "LOOM_BATCH_MAX_ROWS", Long.toString(batchRows),
               "LOOM_DATABASE_URL", postgres.postgresqlUrl(DATABASE),
               "LOOM_KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
               "KAFKA_GROUP_ID", GROUP,
@@ -389,7 +403,6 @@ public final class FaultInjection {
               "LOOM_KAFKA_CLIENT_SESSION_TIMEOUT_MS", "6000",
               "LOOM_KAFKA_CLIENT_HEARTBEAT_INTERVAL_MS", "1000"))) {
         startedNanos = System.nanoTime();
-        long step = step(faults.size());
         producer.allowUpTo(faults.isEmpty() ? options.messages() : step);
         loom.start();
         producer.start();
@@ -397,7 +410,10 @@ public final class FaultInjection {
           long base = 0;
           for (Fault fault : faults) {
             awaitProgress(loom, base + fault.rowsInto(), "the " + ordinal() + " fault (" + fault.kind().text + ")");
-            base = inject(fault, loom, producer, step);
+            inject(fault, loom, producer, step);
+            // The next interval starts now that rows flow again, with one interval of new messages.
+            base = Math.max(0, committed());
+            producer.allowUpTo(base + step);
           }
           producer.allowUpTo(options.messages());
           producer.await(Duration.ofMinutes(30));
@@ -433,8 +449,8 @@ public final class FaultInjection {
 
     /**
      * The faults in a seeded random order, each striking after a seeded random number of rows (a quarter to
-     * three quarters of an interval) past the moment the previous one was over. The producer is held one
-     * interval ahead, so every fault strikes while a backlog is being ingested and new work follows it.
+     * three quarters of an interval) past the moment rows flowed again after the previous one. The producer
+     * is held one interval ahead, so a fault strikes while a backlog is being ingested and new work follows.
      */
     private List<Fault> plan() {
       List<FaultKind> kinds = new ArrayList<>();
@@ -450,9 +466,12 @@ public final class FaultInjection {
       return faults;
     }
 
-    /** Rows per fault interval: the messages spread over one interval per fault plus one to finish. */
+    /**
+     * Rows per fault interval. Each fault releases at most two intervals of messages (one when it is over,
+     * one when rows flow again), so {@code 2 * faults + 2} intervals leave messages to release after the last.
+     */
     private long step(int faults) {
-      return Math.max(1, options.messages() / (faults + 1));
+      return Math.max(1, options.messages() / (2L * faults + 2));
     }
 
     private String ordinal() {
@@ -463,9 +482,9 @@ public final class FaultInjection {
 
     /**
      * Injects one fault, then lets the producer go on one interval beyond what is committed once the fault is
-     * over and waits until more rows are committed. Returns the rows committed when the fault was over.
+     * over and waits until more rows are committed.
      */
-    private long inject(Fault fault, LoomProcess loom, TelemetryProducer producer, long step) {
+    private void inject(Fault fault, LoomProcess loom, TelemetryProducer producer, long step) {
       long before = committed();
       switch (fault.kind()) {
         case KILL -> {
@@ -498,7 +517,6 @@ public final class FaultInjection {
       producer.allowUpTo(after + step);
       awaitProgress(loom, after + 1, "recovery after the " + fault.kind().text);
       event("ingesting again: " + count(committed()) + " rows");
-      return after;
     }
 
     /** Waits until at least {@code target} rows are committed; fails if nothing moves for a while. */

@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,6 +25,7 @@ final class TelemetryProducer implements AutoCloseable {
   private final KafkaProducer<byte[], byte[]> producer;
   private final String topic;
   private final long messages;
+  private final long nanosPerMessage;
   private final Thread thread;
   private final AtomicLong acknowledged = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -31,7 +33,10 @@ final class TelemetryProducer implements AutoCloseable {
   private volatile boolean stopped;
   private long allowed; // guarded by this
 
-  TelemetryProducer(Properties base, String topic, long messages) {
+  /**
+   * @param perSecond the most messages sent per second, 0 for no limit
+   */
+  TelemetryProducer(Properties base, String topic, long messages, int perSecond) {
     Properties properties = new Properties();
     properties.putAll(base);
     properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -45,6 +50,7 @@ final class TelemetryProducer implements AutoCloseable {
     this.producer = new KafkaProducer<>(properties);
     this.topic = topic;
     this.messages = messages;
+    this.nanosPerMessage = perSecond > 0 ? 1_000_000_000L / perSecond : 0;
     this.thread = new Thread(this::produce, "fault-injection-producer");
     this.thread.setDaemon(true);
   }
@@ -55,9 +61,21 @@ final class TelemetryProducer implements AutoCloseable {
 
   private void produce() {
     try {
+      long next = System.nanoTime();
       for (long i = 0; i < messages && !stopped; i++) {
         if (!awaitAllowance(i)) {
           break;
+        }
+        if (nanosPerMessage > 0) {
+          long now = System.nanoTime();
+          if (now - next > 1_000_000_000L) {
+            next = now; // held back by the allowance: no burst to catch up
+          }
+          while (next - now > 0) {
+            LockSupport.parkNanos(next - now);
+            now = System.nanoTime();
+          }
+          next += nanosPerMessage;
         }
         producer.send(new ProducerRecord<>(topic, TelemetryMessages.deviceId(i).getBytes(StandardCharsets.UTF_8),
             TelemetryMessages.message(i)), (metadata, exception) -> {

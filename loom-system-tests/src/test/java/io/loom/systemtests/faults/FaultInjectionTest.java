@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The short fault-injection run: 20,000 messages, three SIGKILLs of the real service, one PostgreSQL
  * restart and one broker restart. The seed differs from run to run and is part of every failure message;
- * {@code scripts/fault-injection --messages 20000 --kills 3 --seed <seed>} replays the same moments.
+ * {@code scripts/fault-injection --messages 20000 --kills 3 --rate 1000 --seed <seed>} replays the same moments.
  */
 class FaultInjectionTest {
   private static final long MESSAGES = 20_000;
@@ -24,7 +24,8 @@ class FaultInjectionTest {
     assertThat(Files.isRegularFile(jar)).as("the runnable jar %s (built in loom-consumer's package phase)", jar)
         .isTrue();
     long seed = new Random().nextLong();
-    Options options = new Options(MESSAGES, 3, 1, 1, seed, jar, Path.of("target", "fault-injection-test")
+    // 1,000 messages a second: the service is always busy, so the faults strike amid batches.
+    Options options = new Options(MESSAGES, 3, 1, 1, seed, 1_000, jar, Path.of("target", "fault-injection-test")
         .toAbsolutePath(), "FaultInjectionTest, seed " + seed);
 
     Report report = FaultInjection.run(options, System.out);
