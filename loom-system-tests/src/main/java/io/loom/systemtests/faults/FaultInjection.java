@@ -526,8 +526,9 @@ public final class FaultInjection {
       while (last < target) {
         if (!loom.isAlive()) {
           unexpectedExits++;
-          event("the service exited by itself with status " + loom.exitStatus() + "; started again");
+          int status = loom.exitStatus();
           loom.start();
+          event("the service exited by itself with status " + status + "; started again");
         }
         if (System.nanoTime() - lastChange > STALL_TIMEOUT.toNanos()) {
           throw new IllegalStateException("ingestion did not resume: " + count(Math.max(last, 0))
@@ -558,7 +559,9 @@ public final class FaultInjection {
         }
         if (!loom.isAlive()) {
           unexpectedExits++;
+          int status = loom.exitStatus();
           loom.start();
+          event("the service exited by itself with status " + status + "; started again");
         }
         pause(POLL_MILLIS);
       }

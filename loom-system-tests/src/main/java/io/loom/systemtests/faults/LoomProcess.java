@@ -17,13 +17,16 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Design note: each start picks a fresh free admin port, so a port still held by a killed instance
  * never stops the next one. Inherited {@code LOOM_*} variables are removed so that only the settings given
- * here apply. Not thread-safe: one controlling thread.
+ * here apply. A JVM shutdown hook kills a still running instance, so that stopping the harness (Ctrl-C) leaves
+ * no service behind. Not thread-safe: one controlling thread.
  */
 final class LoomProcess implements AutoCloseable {
   private final Path jar;
   private final Path logFile;
   private final Map<String, String> environment;
-  private Process process;
+  private final Thread killOnExit = new Thread(this::killIfAlive, "fault-injection-service-killer");
+  private volatile Process process;
+  private volatile boolean exiting;
   private int starts;
 
   LoomProcess(Path jar, Path logFile, Map<String, String> environment) {
@@ -34,10 +37,14 @@ final class LoomProcess implements AutoCloseable {
     this.jar = jar;
     this.logFile = logFile;
     this.environment = new LinkedHashMap<>(environment);
+    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /** Starts a new instance. */
-  void start() {
+  synchronized void start() {
+    if (exiting) {
+      throw new IllegalStateException("the JVM is shutting down: Loom is not started again");
+    }
     if (isAlive()) {
       throw new IllegalStateException("Loom is already running (pid " + process.pid() + ")");
     }
@@ -104,6 +111,19 @@ final class LoomProcess implements AutoCloseable {
     if (isAlive()) {
       process.destroyForcibly();
       await(60);
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(killOnExit);
+    } catch (IllegalStateException e) {
+      // the JVM is shutting down and runs the hook
+    }
+  }
+
+  private synchronized void killIfAlive() {
+    exiting = true;
+    Process running = process;
+    if (running != null && running.isAlive()) {
+      running.destroyForcibly();
     }
   }
 
