@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.SpecVersion;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -106,8 +107,14 @@ final class FastSchema {
         if ((n.types & STRING) == 0) {
           return false;
         }
-        String s = p.getText();
-        return (n.enumValues == null || n.enumValues.contains(s)) && string(s, n);
+        if (n.enumValues != null) {
+          String s = p.getText();
+          return n.enumValues.contains(s) && string(CharBuffer.wrap(s), n);
+        }
+        // the parser's own buffer is read (no String); reading it also makes the parser finish the token,
+        // so that a broken string (unterminated, bad escape or UTF-8) is never accepted
+        int length = p.getTextLength();
+        return !n.measured || string(CharBuffer.wrap(p.getTextCharacters(), p.getTextOffset(), length), n);
       }
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
@@ -162,9 +169,9 @@ final class FastSchema {
     return true;
   }
 
-  private static boolean string(String s, Node n) {
+  private static boolean string(CharBuffer s, Node n) {
     if (n.minLength > 0 || n.maxLength >= 0) {
-      int length = s.codePointCount(0, s.length());
+      int length = Character.codePointCount(s, 0, s.length());
       if (length < n.minLength || (n.maxLength >= 0 && length > n.maxLength)) {
         return false;
       }
@@ -203,7 +210,7 @@ final class FastSchema {
       BigDecimal value = big ? new BigDecimal(p.getBigIntegerValue())
           : isLong ? BigDecimal.valueOf(asLong) : BigDecimal.valueOf(asDouble);
       for (NumberChoice choice : n.numberChoices) {
-        if (!choice.accepts(value, isLong)) {
+        if (!choice.accepts(value)) {
           return false;
         }
       }
@@ -276,15 +283,9 @@ final class FastSchema {
     }
   }
 
-  /**
-   * The numbers one {@code enum} or {@code const} allows. An enum matches by decimal value, as networknt
-   * does; a const is trusted only for a whole-number value against a whole-number const.
-   */
-  private record NumberChoice(List<BigDecimal> values, boolean longsOnly) {
-    boolean accepts(BigDecimal value, boolean isLong) {
-      if (longsOnly && !isLong) {
-        return false;
-      }
+  /** The numbers one {@code enum} or {@code const} allows, matched by decimal value as networknt does. */
+  private record NumberChoice(List<BigDecimal> values) {
+    boolean accepts(BigDecimal value) {
       for (BigDecimal v : values) {
         if (v.compareTo(value) == 0) {
           return true;
@@ -321,6 +322,8 @@ final class FastSchema {
     int minLength;
     int maxLength = -1;
     Pattern pattern;
+    /** Whether a string value is measured or matched (minLength, maxLength, pattern). */
+    boolean measured;
   }
 
   private static final class Unsupported extends RuntimeException {
@@ -447,31 +450,38 @@ final class FastSchema {
             }
           }
           n.enumValues = n.enumValues == null ? values : intersect(n.enumValues, values);
-          n.numberChoices.add(new NumberChoice(numbers, false));
+          n.numberChoices.add(new NumberChoice(numbers));
         }
         case "const" -> {
           Set<Object> values = new HashSet<>();
           List<BigDecimal> numbers = new ArrayList<>();
-          if (value.isIntegralNumber() && value.canConvertToLong()) {
-            numbers.add(BigDecimal.valueOf(value.longValue()));
-          } else if (!value.isNumber()) {
+          if (value.isNumber()) {
+            numbers.add(value.decimalValue());
+          } else {
             values.add(scalar(value));
           }
           n.enumValues = n.enumValues == null ? values : intersect(n.enumValues, values);
-          n.numberChoices.add(new NumberChoice(numbers, true));
+          n.numberChoices.add(new NumberChoice(numbers));
         }
         case "minimum" -> n.minimum = bound(n, value, name);
         case "maximum" -> n.maximum = bound(n, value, name);
         case "exclusiveMinimum" -> n.exclusiveMinimum = bound(n, value, name);
         case "exclusiveMaximum" -> n.exclusiveMaximum = bound(n, value, name);
-        case "minLength" -> n.minLength = length(value, name);
-        case "maxLength" -> n.maxLength = length(value, name);
+        case "minLength" -> {
+          n.minLength = length(value, name);
+          n.measured = true;
+        }
+        case "maxLength" -> {
+          n.maxLength = length(value, name);
+          n.measured = true;
+        }
         case "pattern" -> {
           if (!value.isTextual()) {
             throw new Unsupported("pattern is not a string");
           }
           try {
             n.pattern = Pattern.compile(value.textValue());
+            n.measured = true;
           } catch (PatternSyntaxException e) {
             throw new Unsupported("pattern does not compile");
           }

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fast path against networknt: many schemas (a table of hand-written ones, then seeded random ones)
- * and many messages each (random, schema-guided and mutated), both validators on every pair. The fast
- * path must never accept a message networknt refuses, and must accept what networknt accepts.
+ * and many messages each (random, schema-guided and mutated down to single bytes), both validators on
+ * every pair. The fast path must never accept a message networknt refuses; what it does not accept goes to
+ * networknt, so it may leave a valid message to networknt, and the test bounds how often it does.
  */
 class FastSchemaTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,6 +64,9 @@ class FastSchemaTest {
       "{\"enum\":[1,\"1\",true,null]}",
       "{\"enum\":[1.0,2.5]}",
       "{\"const\":2}",
+      "{\"const\":0}",
+      "{\"const\":1.0}",
+      "{\"const\":2.5}",
       "{\"const\":\"a\",\"enum\":[\"a\",\"b\"]}",
       "{\"const\":null}",
       "{\"type\":\"string\",\"format\":\"date-time\"}",
@@ -98,11 +102,12 @@ class FastSchemaTest {
     for (int i = 0; i < 400; i++) {
       schemas.add(randomRootSchema(random));
     }
-    List<String> disagreements = new ArrayList<>();
+    List<String> accepted = new ArrayList<>();
+    List<String> deferred = new ArrayList<>();
+    List<String> repeatedKeys = new ArrayList<>();
     int fastSchemas = 0;
     int pairs = 0;
     int valid = 0;
-    int deferred = 0;
     for (String schemaText : schemas) {
       SchemaChecks.Compiled compiled;
       try {
@@ -115,8 +120,6 @@ class FastSchemaTest {
       }
       fastSchemas++;
       JsonNode schemaNode = JSON.readTree(schemaText);
-      boolean floatConst = schemaNode.findValues("const").stream()
-          .anyMatch(c -> c.isNumber() && !(c.isIntegralNumber() && c.canConvertToLong()));
       for (int m = 0; m < 300; m++) {
         String message = switch (m % 3) {
           case 0 -> randomValue(random, 3);
@@ -124,24 +127,33 @@ class FastSchemaTest {
           default -> mutate(random, guided(random, schemaNode, schemaNode, 4));
         };
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        if (m % 10 == 5 && bytes.length > 0) {
+          // a byte that breaks the UTF-8 or the JSON
+          bytes[random.nextInt(bytes.length)] = (byte) new int[] {0xFF, 0xC3, 0x80, 0x00, '"', '\\'}[random.nextInt(6)];
+          message = new String(bytes, StandardCharsets.ISO_8859_1);
+        }
         boolean expected = networkntAccepts(compiled, bytes);
         boolean actual = compiled.fast().valid(bytes);
         pairs++;
         if (expected) {
           valid++;
         }
-        if (expected && !actual && (hasRepeatedKey(bytes) || floatConst)) {
-          deferred++;
-        } else if (expected != actual) {
-          disagreements.add("schema " + schemaText + " message " + message + ": networknt " + expected + ", fast " + actual);
+        if (actual && !expected) {
+          accepted.add("schema " + schemaText + " message " + message);
+        } else if (expected && !actual) {
+          (hasRepeatedKey(bytes) ? repeatedKeys : deferred).add("schema " + schemaText + " message " + message);
         }
       }
     }
 
-    assertThat(disagreements.size()).as("%d disagreements, the first ones:%n%s", disagreements.size(),
-        String.join("\n", disagreements.subList(0, Math.min(30, disagreements.size())))).isZero();
+    // never accepts what networknt refuses: the one thing that would weaken validation
+    assertThat(accepted).as("messages the fast path accepts and networknt refuses").isEmpty();
+    // leaves to networknt only the rare valid message it cannot decide in one pass: a key repeated in an
+    // object (the tree keeps the last one, the fast path checks them all), and networknt's own quirks
+    assertThat(deferred.size()).as("valid messages left to networknt for no repeated key, of %d valid:%n%s",
+        valid, String.join("\n", deferred.subList(0, Math.min(20, deferred.size())))).isLessThan(valid / 200);
+    assertThat(repeatedKeys.size()).as("valid messages with a repeated key left to networknt").isLessThan(valid / 50);
     assertThat(fastSchemas).as("schemas on the fast path").isGreaterThan(250);
-    assertThat(deferred).as("valid messages left to networknt").isLessThan(valid / 50);
     assertThat(valid).as("valid messages of %d", pairs).isBetween(pairs / 5, pairs * 4 / 5);
   }
 
