@@ -109,12 +109,19 @@ final class FastSchema {
         }
         if (n.enumValues != null) {
           String s = p.getText();
-          return n.enumValues.contains(s) && string(CharBuffer.wrap(s), n);
+          return n.enumValues.contains(s) && lengthWithin(s.toCharArray(), 0, s.length(), n)
+            && (n.pattern == null || n.pattern.matcher(s).find());
         }
         // the parser's own buffer is read (no String); reading it also makes the parser finish the token,
         // so that a broken string (unterminated, bad escape or UTF-8) is never accepted
         int length = p.getTextLength();
-        return !n.measured || string(CharBuffer.wrap(p.getTextCharacters(), p.getTextOffset(), length), n);
+        if (!n.measured) {
+          return true;
+        }
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        return lengthWithin(chars, offset, length, n)
+            && (n.pattern == null || n.pattern.matcher(CharBuffer.wrap(chars, offset, length)).find());
       }
       case VALUE_NUMBER_INT:
       case VALUE_NUMBER_FLOAT:
@@ -133,17 +140,14 @@ final class FastSchema {
     long found = 0;
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      if (n.required != null) {
-        Integer index = n.required.get(name);
-        if (index != null) {
-          found |= 1L << index;
-        }
-      }
+      Field field = n.fields == null ? null : n.fields.get(p.currentName());
       JsonToken value = p.nextToken();
-      Node child = n.properties == null ? null : n.properties.get(name);
-      if (child == null) {
-        child = n.additional;
+      Node child = n.additional;
+      if (field != null) {
+        found |= field.requiredBit;
+        if (field.node != null) {
+          child = field.node;
+        }
       }
       if (child == null) {
         p.skipChildren();
@@ -169,14 +173,16 @@ final class FastSchema {
     return true;
   }
 
-  private static boolean string(CharBuffer s, Node n) {
-    if (n.minLength > 0 || n.maxLength >= 0) {
-      int length = Character.codePointCount(s, 0, s.length());
-      if (length < n.minLength || (n.maxLength >= 0 && length > n.maxLength)) {
-        return false;
+  /** Whether the string's length in code points is within minLength and maxLength. */
+  private static boolean lengthWithin(char[] chars, int offset, int length, Node n) {
+    if (length <= n.maxLength || n.maxLength < 0) {
+      // a code point is one or two chars: at least half the chars are code points
+      if ((length + 1) / 2 >= n.minLength) {
+        return true;
       }
     }
-    return n.pattern == null || n.pattern.matcher(s).find();
+    int codePoints = Character.codePointCount(chars, offset, length);
+    return codePoints >= n.minLength && (n.maxLength < 0 || codePoints <= n.maxLength);
   }
 
   private static boolean number(JsonParser p, JsonToken token, Node n) throws IOException {
@@ -311,6 +317,8 @@ final class FastSchema {
     Map<String, Node> properties;
     Map<String, Integer> required;
     long allRequired;
+    /** properties and required together, one look-up per member; null if neither. */
+    Map<String, Field> fields;
     Node additional;
     Node items;
     Bound minimum;
@@ -325,6 +333,9 @@ final class FastSchema {
     /** Whether a string value is measured or matched (minLength, maxLength, pattern). */
     boolean measured;
   }
+
+  /** What a member name means in an object: its subschema (null: additionalProperties) and required bit. */
+  private record Field(Node node, long requiredBit) {}
 
   private static final class Unsupported extends RuntimeException {
     Unsupported(String message) {
@@ -369,6 +380,16 @@ final class FastSchema {
       for (Iterator<Map.Entry<String, JsonNode>> fields = schema.fields(); fields.hasNext(); ) {
         Map.Entry<String, JsonNode> field = fields.next();
         keyword(n, field.getKey(), field.getValue(), isRoot, schema);
+      }
+      if (n.properties != null || n.required != null) {
+        n.fields = new HashMap<>();
+        if (n.properties != null) {
+          n.properties.forEach((name, node) -> n.fields.put(name, new Field(node, 0)));
+        }
+        if (n.required != null) {
+          n.required.forEach((name, index) -> n.fields.merge(name, new Field(null, 1L << index),
+              (a, b) -> new Field(a.node(), b.requiredBit())));
+        }
       }
       return n;
     }
