@@ -109,8 +109,8 @@ final class FastSchema {
         }
         if (n.enumValues != null) {
           String s = p.getText();
-          return n.enumValues.contains(s) && lengthWithin(s.toCharArray(), 0, s.length(), n)
-            && (n.pattern == null || n.pattern.matcher(s).find());
+          return n.enumValues.contains(s) && (!n.measured
+              || (lengthWithin(s.toCharArray(), 0, s.length(), n) && (n.pattern == null || n.pattern.matcher(s).find())));
         }
         // the parser's own buffer is read (no String); reading it also makes the parser finish the token,
         // so that a broken string (unterminated, bad escape or UTF-8) is never accepted
