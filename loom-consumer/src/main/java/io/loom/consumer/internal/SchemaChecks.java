@@ -1,5 +1,8 @@
 package io.loom.consumer.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -31,6 +34,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * JSON Schema validation of messages whose mapping asks for it ({@link SchemaValidation#enabled()}):
@@ -44,12 +49,19 @@ import java.util.Set;
  * <p>Design note: validation needs a tree of the message, so it is a decorator around the streaming
  * mapper, paid for only by topics that ask for it. A message is first checked with the boolean output
  * (fails fast, builds no messages); only a message that fails is validated again to collect its
- * violations. Schemas are compiled when a configuration is prepared (so a schema that cannot be used
- * refuses the configuration) and cached by their text across reloads. Schemas are never fetched over the network: a {@code $ref} may point into the schema itself
- * or to the standard meta-schemas only. Thread-safe.
+ * violations. A schema that uses only the keywords {@link FastSchema} handles is also compiled for it, and
+ * a message is then first checked in one streaming pass over its bytes, without a tree; only a message the
+ * fast path does not accept (invalid, or a case it leaves to networknt) takes the tree path above, so
+ * errors are the same either way. Which path a topic's schema version takes is logged at DEBUG when the
+ * mapper is built. Schemas are compiled when a configuration is prepared (so a schema that cannot be used
+ * refuses the configuration) and cached by their text across reloads. Schemas are never fetched over the
+ * network: a {@code $ref} may point into the schema itself or to the standard meta-schemas only.
+ * Thread-safe.
  */
 public final class SchemaChecks {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaChecks.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFactory PARSERS = JSON.getFactory();
   /** The draft of a schema without {@code $schema}. */
   static final SpecVersion.VersionFlag DEFAULT_VERSION = SpecVersion.VersionFlag.V202012;
   /** At most this many violations are listed in an error's rule. */
@@ -61,7 +73,7 @@ public final class SchemaChecks {
       .build();
 
   private final Map<SpecVersion.VersionFlag, JsonSchemaFactory> factories = new EnumMap<>(SpecVersion.VersionFlag.class);
-  private final Cache<String, JsonSchema> compiled = Caffeine.newBuilder().maximumSize(1000).build();
+  private final Cache<String, Compiled> compiled = Caffeine.newBuilder().maximumSize(1000).build();
 
   /**
    * The mapper to use for {@code mapping}: {@code mapper} itself when validation is off, else a mapper
@@ -80,12 +92,18 @@ public final class SchemaChecks {
           + " topic '" + topic + "' has no JSON Schema; add one (kafka_topic_schemas) or turn validation off"));
       return mapper;
     }
-    Map<String, JsonSchema> byVersion = new LinkedHashMap<>();
+    Map<String, Compiled> byVersion = new LinkedHashMap<>();
     String current = null;
     int before = problems.size();
     for (TopicSchema schema : schemas) {
       try {
-        byVersion.put(schema.version(), compile(schema.schemaJson()));
+        Compiled c = compile(schema.schemaJson());
+        byVersion.put(schema.version(), c);
+        if (LOG.isDebugEnabled()) {
+          LOG.debug("Topic {} schema {}: {}", topic, schema.version(), c.fast() != null
+              ? "streaming fast path (networknt only for messages it does not accept)"
+              : "networknt on a tree for every message (" + c.whyNotFast() + ")");
+        }
       } catch (RuntimeException e) {
         problems.add(new ConfigProblem(null, "schemas[" + topic + "/" + schema.version() + "].schema_json",
             "cannot be used as a JSON Schema: " + message(e)));
@@ -102,7 +120,10 @@ public final class SchemaChecks {
     return problems.size() > before ? mapper : new Checked(mapper, validation, byVersion, current);
   }
 
-  private JsonSchema compile(String schemaJson) {
+  /** A schema compiled for networknt and, if it fits the subset, for the fast path (else why not). */
+  record Compiled(JsonSchema schema, FastSchema fast, String whyNotFast) {}
+
+  Compiled compile(String schemaJson) {
     return compiled.get(schemaJson, text -> {
       JsonNode node;
       try {
@@ -119,7 +140,9 @@ public final class SchemaChecks {
       version = version == null ? DEFAULT_VERSION : version;
       JsonSchema schema = factory(version).getSchema(node, CONFIG);
       schema.initializeValidators();
-      return schema;
+      StringBuilder why = new StringBuilder();
+      FastSchema fast = FastSchema.compile(node, version, why);
+      return new Compiled(schema, fast, fast == null ? why.toString() : null);
     });
   }
 
@@ -152,10 +175,10 @@ public final class SchemaChecks {
   private static final class Checked implements RecordMapper {
     private final RecordMapper mapper;
     private final SchemaValidation validation;
-    private final Map<String, JsonSchema> byVersion;
+    private final Map<String, Compiled> byVersion;
     private final String current;
 
-    Checked(RecordMapper mapper, SchemaValidation validation, Map<String, JsonSchema> byVersion, String current) {
+    Checked(RecordMapper mapper, SchemaValidation validation, Map<String, Compiled> byVersion, String current) {
       this.mapper = mapper;
       this.validation = validation;
       this.byVersion = Map.copyOf(byVersion);
@@ -178,6 +201,10 @@ public final class SchemaChecks {
       if (value == null || value.length == 0) {
         return mapper.map(record, sink);
       }
+      Compiled fast = fastCandidate(record, value);
+      if (fast != null && fast.fast().valid(value)) {
+        return mapper.map(record, sink);
+      }
       JsonNode node;
       try {
         node = JSON.readTree(value);
@@ -197,8 +224,8 @@ public final class SchemaChecks {
         versionPath = "$kafka.header." + validation.versionHeader();
       }
       String used = version != null ? version : current;
-      JsonSchema schema = used == null ? null : byVersion.get(used);
-      if (schema == null) {
+      Compiled compiled = used == null ? null : byVersion.get(used);
+      if (compiled == null) {
         String rule = used == null
             ? "the message names no schema version and the topic has no current one"
             : "schema version '" + used + "' of topic " + record.topic() + " does not exist; known versions: "
@@ -206,6 +233,7 @@ public final class SchemaChecks {
         return new MappingError(MappingError.Kind.SCHEMA_VIOLATION, record.topic(), record.partition(), record.offset(),
             versionPath, version, rule);
       }
+      JsonSchema schema = compiled.schema();
       Set<ValidationMessage> violations;
       try {
         if (schema.validate(node, OutputFormat.BOOLEAN)) {
@@ -220,6 +248,55 @@ public final class SchemaChecks {
         return violation(record, used, violations);
       }
       return mapper.map(record, sink);
+    }
+
+    /**
+     * The schema the message names (as the tree path would choose it) when it has a fast path, else
+     * null; null too when the version field cannot be read without a tree (the tree path then decides).
+     */
+    private Compiled fastCandidate(SourceRecord record, byte[] value) {
+      String version = null;
+      if (validation.versionField() != null) {
+        version = topLevelText(value, validation.versionField());
+        if (version == FAILED) {
+          return null;
+        }
+      }
+      if (version == null && validation.versionHeader() != null && record.header(validation.versionHeader()) != null) {
+        version = new String(record.header(validation.versionHeader()), StandardCharsets.UTF_8);
+      }
+      String used = version != null ? version : current;
+      Compiled compiled = used == null ? null : byVersion.get(used);
+      return compiled == null || compiled.fast() == null ? null : compiled;
+    }
+  }
+
+  /** Returned by {@link #topLevelText} when the message cannot be read. */
+  private static final String FAILED = new String("(unreadable)");
+
+  /**
+   * The text of the top-level string field {@code name} of the JSON object {@code json} (the last one if
+   * repeated, as in a tree), null if it is absent or not a string or the document is not an object,
+   * {@link #FAILED} if the bytes are not JSON.
+   */
+  static String topLevelText(byte[] json, String name) {
+    try (JsonParser parser = PARSERS.createParser(json)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String text = null;
+      JsonToken t;
+      while ((t = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        boolean wanted = name.equals(parser.currentName());
+        JsonToken v = parser.nextToken();
+        if (wanted) {
+          text = v == JsonToken.VALUE_STRING ? parser.getText() : null;
+        }
+        parser.skipChildren();
+      }
+      return t == JsonToken.END_OBJECT ? text : FAILED;
+    } catch (IOException | RuntimeException e) {
+      return FAILED;
     }
   }
 
