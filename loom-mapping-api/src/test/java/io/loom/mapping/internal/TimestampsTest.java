@@ -24,13 +24,16 @@ class TimestampsTest {
     return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
   }
 
-  /** What {@code OffsetDateTime.parse} says about a text, after rewriting the two forms it lacks. */
+  /**
+   * What {@code OffsetDateTime.parse} says about a text, after rewriting the two forms it lacks; {@code null}
+   * when it refuses the text or the instant does not fit in microseconds (years beyond about 292,000).
+   */
   private static Long reference(String text) {
     String iso = text.length() > 10 && text.charAt(10) == ' ' ? text.substring(0, 10) + "T" + text.substring(11) : text;
     iso = iso.replaceFirst("([+-]\\d\\d)(\\d\\d)$", "$1:$2");
     try {
       return micros(OffsetDateTime.parse(iso).toInstant());
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
       return null;
     }
   }
