@@ -1,5 +1,6 @@
 package io.loom.quickstart;
 
+import io.loom.testsupport.ReferenceWorkload;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -39,10 +40,6 @@ final class SampleEvents {
 
   private static final DateTimeFormatter MILLIS =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-  private static final Instant TELEMETRY_EPOCH = Instant.parse("2026-11-27T10:00:00Z");
-  private static final String[] SENSOR_TYPES = {"temperature", "humidity", "pressure", "co2"};
-  private static final String[] UNITS = {"celsius", "percent", "hpa", "ppm"};
-  private static final String[] ZONES = {"north-east-wing", "south-west-wing", "central-hall", "basement-lab"};
   private static final String[] DEVICES = {
       "phone-ana", "phone-ben", "phone-chloe", "watch-ana", "watch-ben", "watch-dev", "tablet-eve", "laptop-finn"};
   private static final String[] EVENTS = {"app_launch", "screen_on", "screen_off", "power_connected", "notification"};
@@ -130,18 +127,7 @@ final class SampleEvents {
 
   /** Message {@code i} of the reference telemetry workload. */
   static String telemetry(long i) {
-    long dev = i % 10000;
-    long sec = i / 10000;
-    Instant ts = TELEMETRY_EPOCH.plusSeconds(sec).plusMillis(dev % 1000);
-    int s = (int) (i % 4);
-    String value = BigDecimal.valueOf(1500 + (i * 7919) % 2000, 2).toPlainString();
-    return "{\"device_id\":\"" + String.format(Locale.ROOT, "dev-%06d", dev) + "\",\"timestamp\":\"" + MILLIS.format(ts)
-        + "\",\"data\":{\"sensor_type\":\"" + SENSOR_TYPES[s] + "\",\"value\":" + value + ",\"unit\":\"" + UNITS[s]
-        + "\"},\"battery_level\":" + (i * 31) % 101 + ",\"tags\":{\"site\":\""
-        + String.format(Locale.ROOT, "site-%03d", dev % 200) + "\",\"building\":\""
-        + String.format(Locale.ROOT, "building-%02d", dev % 17) + "\",\"zone\":\"" + ZONES[(int) (dev % 4)]
-        + "\",\"firmware\":\"fw-2.14." + (dev % 9) + "-build.88" + (dev % 97) + "\",\"model\":\"tx9000-pro-rev-"
-        + (char) ('a' + dev % 5) + "\",\"region\":\"eu-central-" + (dev % 3 + 1) + "\"}}";
+    return ReferenceWorkload.messageText(i);
   }
 
   private String accelerometer(String device, Instant now) {
