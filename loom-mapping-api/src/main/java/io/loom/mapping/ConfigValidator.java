@@ -181,7 +181,7 @@ public final class ConfigValidator {
       }
       checkTransformation(fieldPath, field);
       if (field.defaultValue() != null) {
-        String error = Values.checkDefault(field.dataType(), field.defaultValue());
+        String error = Values.checkDefault(field);
         if (error != null) {
           problem(fieldPath + ".default_value", "default value '" + field.defaultValue() + "' does not fit type "
               + field.dataType() + ": " + error);

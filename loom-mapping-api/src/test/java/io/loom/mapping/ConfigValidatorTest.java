@@ -368,6 +368,21 @@ class ConfigValidatorTest {
   }
 
   @Test
+  void field_base64DefaultThatIsNotBase64_isReportedAsTheCompilerWould() {
+    FieldMapping bad = field("data.b", "b", DataType.STRING).withTransformation(Transformation.BASE64_DECODE)
+        .withDefaultValue("not base64!");
+    FieldMapping good = field("data.c", "c", DataType.STRING).withTransformation(Transformation.BASE64_DECODE)
+        .withDefaultValue("aGVsbG8=");
+
+    assertThat(problems(mappingWithField(good))).isEmpty();
+    assertThat(problems(mappingWithField(bad))).containsExactly(M + ".fields[2].default_value: default value"
+        + " 'not base64!' does not fit type string: the column decodes base64 (base64_decode), and this is not"
+        + " base64 text");
+    assertThatThrownBy(() -> MappingCompiler.compile(mappingWithField(bad)))
+        .isInstanceOf(InvalidConfigurationException.class);
+  }
+
+  @Test
   void field_timestampFormat_appliesToTimestampsOnly() {
     FieldMapping onTimestamp = field("data.t", "t", DataType.TIMESTAMP).withTimestampFormat(TimestampFormat.EPOCH_MILLIS);
     FieldMapping onParse = field("data.p", "p", DataType.TIMESTAMP).withTransformation(Transformation.TIMESTAMP_PARSE)

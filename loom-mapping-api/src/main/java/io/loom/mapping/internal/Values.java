@@ -1,6 +1,8 @@
 package io.loom.mapping.internal;
 
 import io.loom.mapping.DataType;
+import io.loom.mapping.FieldMapping;
+import io.loom.mapping.Transformation;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -8,6 +10,21 @@ import java.util.List;
 /** Checks of configuration values against data types (default values). */
 public final class Values {
   private Values() {}
+
+  /**
+   * Checks that a field's default value can be converted the way the compiled mapper will convert it:
+   * decoded first for {@code base64_decode}, then typed.
+   *
+   * @return {@code null} if it can, otherwise what was expected
+   */
+  public static String checkDefault(FieldMapping field) {
+    if (field.transformation() == Transformation.BASE64_DECODE) {
+      char[] chars = field.defaultValue().toCharArray();
+      int decoded = Base64Text.decode(chars, 0, chars.length, new byte[Base64Text.maxDecodedLength(chars.length)]);
+      return decoded < 0 ? "the column decodes base64 (base64_decode), and this is not base64 text" : null;
+    }
+    return checkDefault(field.dataType(), field.defaultValue());
+  }
 
   /**
    * Checks that a default value written in configuration can be converted to {@code type}.
