@@ -18,7 +18,7 @@ public final class Values {
    * @return {@code null} if it can, otherwise what was expected
    */
   public static String checkDefault(FieldMapping field) {
-    if (field.transformation() == Transformation.BASE64_DECODE) {
+    if (field.transformation() == Transformation.BASE64_DECODE && field.dataType() == DataType.STRING) {
       char[] chars = field.defaultValue().toCharArray();
       int decoded = Base64Text.decode(chars, 0, chars.length, new byte[Base64Text.maxDecodedLength(chars.length)]);
       return decoded < 0 ? "the column decodes base64 (base64_decode), and this is not base64 text" : null;
