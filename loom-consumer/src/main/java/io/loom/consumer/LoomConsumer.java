@@ -178,7 +178,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     this.state = new EngineState(clock);
     this.loopSettings = new ConsumerLoop.Settings(groupId, b.maxBatchRows, b.maxBatchBytes, b.linger, b.pollTimeout,
         new Backoff(b.retryInitialBackoff, b.retryMaxBackoff),
-        String.valueOf(consumerProperties.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)), clock);
+        String.valueOf(consumerProperties.get(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG)), clock, b.writers);
     this.swapTimeout = b.pollTimeout.plus(b.linger).plus(Duration.ofSeconds(60));
   }
 
@@ -755,6 +755,7 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     private final Map<String, Object> kafkaProperties = new LinkedHashMap<>();
     private String groupId = DEFAULT_GROUP_ID;
     private int maxBatchRows = 5000;
+    private int writers = 2;
     private long maxBatchBytes = 16L << 20;
     private Duration linger = Duration.ofMillis(200);
     private Duration pollTimeout = Duration.ofMillis(500);
@@ -849,7 +850,21 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
       return this;
     }
 
-    /** A batch is written once it holds this many rows; default 5000. */
+    /**
+     * How many writers store batches in parallel, each through its own connection of the sink's pool
+     * (so at most the pool's size); default 2. Each assigned partition belongs to one writer, which
+     * stores its rows and offsets in order, one transaction per batch, while the poll loop reads and maps
+     * the next batches.
+     */
+    public Builder writers(int writers) {
+      if (writers < 1) {
+        throw new IllegalArgumentException("writers was " + writers + " but it must be at least 1");
+      }
+      this.writers = writers;
+      return this;
+    }
+
+    /** A batch (one transaction of one writer) is written once it holds this many rows; default 5000. */
     public Builder maxBatchRows(int rows) {
       if (rows < 1) {
         throw new IllegalArgumentException("maxBatchRows was " + rows + " but it must be at least 1");
@@ -859,8 +874,10 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     }
 
     /**
-     * A batch is written once its encoded rows plus the raw messages it holds (kept for dead letters)
-     * reach this many bytes; default 16 MiB. Bounds memory whatever the input rate.
+     * The batches being filled (all writers together) are written once their encoded rows plus the raw
+     * messages they hold (kept for dead letters) reach this many bytes; default 16 MiB. Bounds memory
+     * whatever the input rate: at most twice this is held, the batches being written and those being
+     * filled.
      */
     public Builder maxBatchBytes(long bytes) {
       if (bytes < 1024) {

@@ -20,13 +20,19 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -41,38 +47,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The poll loop: the one thread that owns the {@link Consumer}. It polls, maps each message into the
- * current {@link SinkBatch} with the route looked up once per partition and poll, and writes the batch
- * when it is full or has lingered long enough: rows, offsets and dead letters in one database
- * transaction, then an advisory {@code commitAsync} to Kafka.
+ * The poll loop: the one thread that owns the {@link Consumer}. It polls and maps each message into
+ * the batch of the partition's <em>lane</em>, with the route looked up once per partition and poll.
+ * When a lane's batch is full, or the batches have lingered long enough, every lane's batch is handed
+ * to the lane's writer thread — rows, offsets and dead letters of that lane's partitions in one
+ * database transaction — while the loop goes on polling and mapping into fresh batches. The outcome of
+ * those writes is applied on the loop's thread (stored positions, an advisory {@code commitAsync} to
+ * Kafka) before the next batches are handed over.
  *
- * <p>Design note. Positions always come from the offsets stored in PostgreSQL with the rows: on
- * assignment, after an offset conflict, and after a batch is dropped (the partitions are sought back
- * to the batch's first offsets). A write that fails keeps its batch and pauses every partition; the
- * loop keeps polling (so the member stays in the group) and retries the same batch with backoff, so
- * memory holds at most one batch and the remainder of one poll is sought back, never buffered. When
- * dead letters cannot be published, the batch is dropped and read again, and only the partitions whose
- * dead-letter topic failed stop for a backoff, so one unwritable topic does not hold up the others.
- * Revocation flushes first (if that fails the batch is dropped and read again by whoever owns the
- * partitions next); loss drops. Configuration swaps arrive through {@link #requestSwap} and are
- * applied between batches, after a flush. A {@link SinkException} with reason {@code OFFSET_CONFLICT}
- * means another member stored the messages: the batch is dropped and the partitions repositioned
- * from the database. Nothing is committed anywhere before the database transaction commits, so a
- * crash at any point loses nothing and duplicates nothing.
+ * <p>Design note. Each assigned partition belongs to one lane for as long as it is assigned, and a lane
+ * writes one batch at a time, in order; so every partition's messages are stored in offset order, one
+ * transaction per batch, and the offsets stored with the rows stay the one source of positions (read on
+ * assignment, after an offset conflict, and after a batch is dropped). At most two sets of batches
+ * exist: the one being written and the one being filled. A write that fails keeps its batch, drops the
+ * batches being filled (their partitions are sought back to their first offsets, so those messages are
+ * read again, never buffered) and pauses every partition; the loop keeps polling (so the member stays in
+ * the group) and retries the kept batches with backoff. When dead letters cannot be published, that
+ * batch is dropped and read again, and only the partitions whose dead-letter topic failed stop for a
+ * backoff, so one unwritable topic does not hold up the others. Revocation, configuration swaps and
+ * shutdown first wait for the write in flight and write what is being filled (if that fails the batches
+ * are dropped and read again by whoever owns the partitions next); loss drops. A {@link SinkException}
+ * with reason {@code OFFSET_CONFLICT} means another member stored the messages: the batch is dropped and
+ * the partitions repositioned from the database. Nothing is committed anywhere before the database
+ * transaction commits, so a crash at any point loses nothing and duplicates nothing.
  */
 public final class ConsumerLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
   private static final long VIEW_INTERVAL_MILLIS = 500;
   private static final long SUMMARY_INTERVAL_MILLIS = 60_000;
+  /** How long a poll waits at most while a write is in flight, so that its outcome is applied promptly. */
+  private static final long IN_FLIGHT_POLL_MILLIS = 20;
   private static final int RECORD_OVERHEAD_BYTES = 96;
   private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(10);
+  private static final AtomicInteger LOOPS = new AtomicInteger();
 
   /**
    * The loop's fixed settings.
    *
    * @param groupId the consumer group, also the key of the stored offsets
-   * @param maxBatchRows a batch is written once it holds this many rows
-   * @param maxBatchBytes a batch is written once its encoded rows plus the raw messages it holds reach this size
+   * @param maxBatchRows a lane's batch is written once it holds this many rows
+   * @param maxBatchBytes the batches being filled are written once their encoded rows plus the raw
+   *     messages they hold reach this size (all lanes together)
    * @param linger how long a partly filled batch waits for more messages
    * @param pollTimeout how long one poll waits for messages
    * @param backoff waits between retries of a failed write or offset read
@@ -80,10 +95,11 @@ public final class ConsumerLoop implements Runnable {
    *     latest} (sought explicitly), anything else is left to the consumer (its committed offset, else
    *     its {@code auto.offset.reset})
    * @param clock time source for linger, backoff and status
+   * @param writers how many lanes write in parallel, each through its own database connection
    */
   public record Settings(
       String groupId, int maxBatchRows, long maxBatchBytes, Duration linger, Duration pollTimeout, Backoff backoff,
-      String autoOffsetReset, Clock clock) {
+      String autoOffsetReset, Clock clock, int writers) {
     public Settings {
       Objects.requireNonNull(groupId, "groupId");
       Objects.requireNonNull(autoOffsetReset, "autoOffsetReset");
@@ -91,16 +107,20 @@ public final class ConsumerLoop implements Runnable {
       Objects.requireNonNull(pollTimeout, "pollTimeout");
       Objects.requireNonNull(backoff, "backoff");
       Objects.requireNonNull(clock, "clock");
+      if (writers < 1) {
+        throw new IllegalArgumentException("writers was " + writers + " but it must be at least 1");
+      }
     }
   }
 
-  /** DONE: stored, batch empty; DROPPED: offset conflict, batch dropped and partitions repositioned; FAILED: kept for a retry. */
+  /** DONE: stored (or nothing to store); DROPPED: a batch was dropped and its partitions repositioned; FAILED: kept for a retry. */
   private enum Outcome { DONE, DROPPED, FAILED }
 
   private record Swap(ActiveConfig config, CompletableFuture<ActiveConfig> done) {}
 
   /** Per assigned partition; read by the lag gauge from other threads. */
   private static final class PartitionState implements EngineMetrics.LagSource {
+    final Lane lane;
     Long position;
     Long stored;
     Long rewindTo;
@@ -110,13 +130,17 @@ public final class ConsumerLoop implements Runnable {
     int blockFailures;
     volatile double lag = Double.NaN;
 
+    PartitionState(Lane lane) {
+      this.lane = lane;
+    }
+
     @Override
     public double lag() {
       return lag;
     }
   }
 
-  /** The messages of one partition in the current batch, in offset order. */
+  /** The messages of one partition in a batch, in offset order. */
   private static final class PartitionBatch {
     final long firstOffset;
     final ArrayList<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
@@ -143,6 +167,54 @@ public final class ConsumerLoop implements Runnable {
     }
   }
 
+  /** One lane's batch: what one database transaction stores. */
+  private static final class Batch {
+    final SinkBatch rows;
+    final LinkedHashMap<TopicPartition, PartitionBatch> partitions = new LinkedHashMap<>();
+    final List<DeadLetter> mappingDeadLetters = new ArrayList<>();
+    boolean mappingDeadLettersPublished;
+    long rawBytes;
+
+    Batch(SinkBatch rows) {
+      this.rows = rows;
+    }
+
+    boolean isEmpty() {
+      return rows.isEmpty();
+    }
+
+    void clear() {
+      rows.clear();
+      partitions.clear();
+      mappingDeadLetters.clear();
+      mappingDeadLettersPublished = false;
+      rawBytes = 0;
+    }
+  }
+
+  /**
+   * A share of the partitions with its own writer: the batch being filled, the batch being written
+   * (or kept after a failed write until it is retried) and an empty one to fill next.
+   */
+  private static final class Lane {
+    final int index;
+    Batch filling;
+    Batch writing;
+    Batch spare;
+    int partitionCount;
+
+    Lane(int index, JdbcSink sink) {
+      this.index = index;
+      this.filling = new Batch(sink.newBatch());
+      this.spare = new Batch(sink.newBatch());
+    }
+  }
+
+  /** What one lane's write came to, measured on its writer thread. */
+  private record Attempt(
+      Lane lane, Batch batch, WriteResult result, RuntimeException error, List<DeadLetter> attempted,
+      List<DeadLetter> rejected, int mappingLettersPublished, long nanos) {}
+
   private final Settings settings;
   private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
   private final JdbcSink sink;
@@ -153,6 +225,7 @@ public final class ConsumerLoop implements Runnable {
   private final AtomicReference<Swap> pendingSwap = new AtomicReference<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private final Object idle = new Object();
+  private final ExecutorService writerThreads;
   private volatile boolean crashed;
   private volatile Consumer<byte[], byte[]> consumer;
 
@@ -160,11 +233,10 @@ public final class ConsumerLoop implements Runnable {
   private ActiveConfig config;
   private Set<String> subscribed = Set.of();
   private final Listener listener = new Listener();
-  private final SinkBatch batch;
-  private final LinkedHashMap<TopicPartition, PartitionBatch> inBatch = new LinkedHashMap<>();
-  private final List<DeadLetter> mappingDeadLetters = new ArrayList<>();
-  private boolean mappingDeadLettersPublished;
-  private long rawBytes;
+  private final Lane[] lanes;
+  private List<Future<Attempt>> flight;
+  /** Partitions the last non-DONE outcome sought back itself (or left awaiting a position). */
+  private final Set<TopicPartition> repositioned = new HashSet<>();
   private long batchStartedAt = -1;
   private boolean retrying;
   private int writeFailures;
@@ -196,7 +268,17 @@ public final class ConsumerLoop implements Runnable {
     this.state = state;
     this.clock = settings.clock();
     this.config = Objects.requireNonNull(initial, "initial");
-    this.batch = sink.newBatch();
+    this.lanes = new Lane[settings.writers()];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = new Lane(i, sink);
+    }
+    String prefix = "loom-writer-" + LOOPS.incrementAndGet() + "-";
+    AtomicInteger threads = new AtomicInteger();
+    this.writerThreads = Executors.newFixedThreadPool(lanes.length, r -> {
+      Thread t = new Thread(r, prefix + threads.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
     state.applied(initial);
   }
 
@@ -227,15 +309,16 @@ public final class ConsumerLoop implements Runnable {
     return done;
   }
 
-  /** Asks the loop to finish its batch, close the consumer and end. Returns at once. */
+  /** Asks the loop to finish its batches, close the consumer and end. Returns at once. */
   public void stop() {
     running.set(false);
     wake(true);
   }
 
   /**
-   * Ends the loop as a crash would: the batch is abandoned unwritten and nothing is committed or
-   * flushed, the consumer is closed without running the rebalance listener. Returns at once.
+   * Ends the loop as a crash would: the batches being filled are abandoned unwritten and nothing is
+   * committed or flushed (a write already in flight ends as it ends), the consumer is closed without
+   * running the rebalance listener. Returns at once.
    */
   public void crash() {
     crashed = true;
@@ -266,8 +349,8 @@ public final class ConsumerLoop implements Runnable {
     try {
       consumer = consumerFactory.get();
       state.runState(RunState.RUNNING);
-      LOG.info("consumer group {} starting with configuration {} ({} topics)", settings.groupId(), config.fingerprint(),
-          config.topics().size());
+      LOG.info("consumer group {} starting with configuration {} ({} topics), {} writer(s)", settings.groupId(),
+          config.fingerprint(), config.topics().size(), lanes.length);
       resubscribe();
       lastSummaryAt = clock.millis();
       while (running.get() && !crashed) {
@@ -286,15 +369,21 @@ public final class ConsumerLoop implements Runnable {
     if (swap != null) {
       applySwap(swap);
     }
+    if (flight != null && flightDone()) {
+      settle();
+    }
     long now = clock.millis();
     releaseStopped(now);
     if (retrying && now >= nextWriteAttemptAt) {
-      writeBatch("retry");
+      retryKept();
     }
     if ((positionFailures == 0 || now >= nextPositionAttemptAt) && awaitingPositions()) {
       resolvePositions();
     }
     if (subscribed.isEmpty()) {
+      if (flight != null) {
+        settle();
+      }
       waitIdle(settings.pollTimeout().toMillis());
       publishViews(false);
       return;
@@ -312,7 +401,7 @@ public final class ConsumerLoop implements Runnable {
       process(records);
     }
     if (lingerDue()) {
-      writeBatch("linger " + settings.linger().toMillis() + " ms");
+      flush("linger " + settings.linger().toMillis() + " ms");
     }
     publishViews(false);
     logSummary();
@@ -321,6 +410,9 @@ public final class ConsumerLoop implements Runnable {
   private long pollWaitMillis() {
     long now = clock.millis();
     long wait = settings.pollTimeout().toMillis();
+    if (flight != null) {
+      wait = Math.min(wait, IN_FLIGHT_POLL_MILLIS);
+    }
     if (retrying) {
       wait = Math.min(wait, Math.max(0, nextWriteAttemptAt - now));
     } else if (batchStartedAt >= 0) {
@@ -355,7 +447,33 @@ public final class ConsumerLoop implements Runnable {
   }
 
   private boolean batchFull() {
-    return batch.rowCount() >= settings.maxBatchRows() || batch.byteSize() + rawBytes >= settings.maxBatchBytes();
+    long bytes = 0;
+    for (Lane lane : lanes) {
+      Batch b = lane.filling;
+      if (b.rows.rowCount() >= settings.maxBatchRows()) {
+        return true;
+      }
+      bytes += b.rows.byteSize() + b.rawBytes;
+    }
+    return bytes >= settings.maxBatchBytes();
+  }
+
+  private boolean fillingEmpty() {
+    for (Lane lane : lanes) {
+      if (!lane.filling.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean holds(TopicPartition tp) {
+    PartitionState ps = partitions.get(tp);
+    if (ps == null) {
+      return false;
+    }
+    Lane lane = ps.lane;
+    return lane.filling.partitions.containsKey(tp) || lane.writing != null && lane.writing.partitions.containsKey(tp);
   }
 
   private void process(ConsumerRecords<byte[], byte[]> records) {
@@ -374,12 +492,11 @@ public final class ConsumerLoop implements Runnable {
         add(route, tp, ps, list.get(i));
         added++;
         if (batchFull()) {
-          Set<TopicPartition> inThisBatch = new HashSet<>(inBatch.keySet());
-          Outcome outcome = writeBatch("batch limit");
+          Outcome outcome = flush("batch limit");
           if (outcome != Outcome.DONE) {
             metrics.consumed(tp.topic(), added);
             messagesSinceSummary += added;
-            rewindUnprocessed(records, polled, p, i + 1, outcome == Outcome.DROPPED ? inThisBatch : Set.of());
+            rewindUnprocessed(records, polled, p, i + 1);
             return;
           }
         }
@@ -387,8 +504,8 @@ public final class ConsumerLoop implements Runnable {
       metrics.consumed(tp.topic(), added);
       messagesSinceSummary += added;
     }
-    if (settings.linger().isZero() && !batch.isEmpty()) {
-      writeBatch("poll");
+    if (settings.linger().isZero() && !fillingEmpty()) {
+      flush("poll");
     }
   }
 
@@ -397,9 +514,7 @@ public final class ConsumerLoop implements Runnable {
     PartitionState s = ps;
     if (s == null) {
       LOG.warn("records of {} arrived without an assignment callback; positioning it from the stored offsets", tp);
-      s = new PartitionState();
-      partitions.put(tp, s);
-      metrics.partitionAssigned(tp.topic(), tp.partition(), s);
+      s = newPartition(tp);
     } else if (route == null && !s.unmapped) {
       LOG.info("{} is no longer mapped; pausing it until it is revoked", tp);
       s.unmapped = true;
@@ -411,12 +526,10 @@ public final class ConsumerLoop implements Runnable {
   }
 
   /**
-   * Seeks back the records of this poll that were not taken into the batch, so they are fetched again
-   * rather than held in memory; partitions in {@code repositioned} were already sought from the database.
+   * Seeks back the records of this poll that were not taken into a batch, so they are fetched again
+   * rather than held in memory; partitions the failed write already repositioned are left alone.
    */
-  private void rewindUnprocessed(
-      ConsumerRecords<byte[], byte[]> records, List<TopicPartition> polled, int p, int next,
-      Set<TopicPartition> repositioned) {
+  private void rewindUnprocessed(ConsumerRecords<byte[], byte[]> records, List<TopicPartition> polled, int p, int next) {
     for (int q = p; q < polled.size(); q++) {
       TopicPartition tp = polled.get(q);
       List<ConsumerRecord<byte[], byte[]>> list = records.records(tp);
@@ -434,14 +547,16 @@ public final class ConsumerLoop implements Runnable {
     if (batchStartedAt < 0) {
       batchStartedAt = clock.millis();
     }
-    PartitionBatch pb = inBatch.get(tp);
+    Batch b = ps.lane.filling;
+    PartitionBatch pb = b.partitions.get(tp);
     if (pb == null) {
       pb = new PartitionBatch(record.offset());
-      inBatch.put(tp, pb);
+      b.partitions.put(tp, pb);
     }
     pb.records.add(record);
-    rawBytes += Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize()) + RECORD_OVERHEAD_BYTES;
-    RowSink rows = batch.rowsFor(route.target(), tp.topic(), tp.partition(), record.offset());
+    b.rawBytes += Math.max(0, record.serializedKeySize()) + Math.max(0, record.serializedValueSize())
+        + RECORD_OVERHEAD_BYTES;
+    RowSink rows = b.rows.rowsFor(route.target(), tp.topic(), tp.partition(), record.offset());
     MappingError error;
     try {
       error = route.mapper().map(view.wrap(record), rows);
@@ -450,7 +565,7 @@ public final class ConsumerLoop implements Runnable {
           + " instead of returning an error: " + e, e);
     }
     if (error != null) {
-      mappingDeadLetters.add(DeadLetter.mappingError(record, route.deadLetterTopic(), error));
+      b.mappingDeadLetters.add(DeadLetter.mappingError(record, route.deadLetterTopic(), error));
     }
     ps.position = record.offset() + 1;
   }
@@ -459,70 +574,264 @@ public final class ConsumerLoop implements Runnable {
   // Writing
 
   /**
-   * Writes the batch: mapping dead letters first, then rows, offsets and rejected-row dead letters in
-   * one transaction. DONE: the batch is stored (or was dropped after an offset conflict) and is empty;
-   * FAILED: the batch is kept, the partitions are paused and a retry is scheduled.
+   * Applies the outcome of the write in flight, then hands every lane's non-empty batch to its writer
+   * and returns at once. Returns the outcome of the write that was in flight: on anything but DONE the
+   * batches being filled were dropped (their partitions sought back, see {@link #repositioned}) and
+   * nothing was handed over.
    */
-  private Outcome writeBatch(String why) {
-    if (batch.isEmpty()) {
+  private Outcome flush(String why) {
+    Outcome previous = settle();
+    if (previous != Outcome.DONE || retrying || fillingEmpty()) {
+      return previous;
+    }
+    ActiveConfig cfg = config;
+    List<Future<Attempt>> submitted = new ArrayList<>(lanes.length);
+    for (Lane lane : lanes) {
+      if (lane.filling.isEmpty()) {
+        continue;
+      }
+      Batch b = lane.filling;
+      lane.writing = b;
+      lane.filling = lane.spare;
+      lane.spare = null;
+      submitted.add(writerThreads.submit(() -> attempt(lane, b, cfg, why)));
+    }
+    flight = submitted;
+    batchStartedAt = -1;
+    return Outcome.DONE;
+  }
+
+  /**
+   * Waits for the write in flight, writes the kept batches if a write failed before, then writes what
+   * is being filled and waits for it. FAILED: some batch is kept for a retry.
+   */
+  private Outcome writeEverything(String why) {
+    Outcome outcome = settle();
+    if (retrying) {
+      outcome = worse(outcome, retryKept());
+      if (retrying) {
+        return Outcome.FAILED;
+      }
+    }
+    outcome = worse(outcome, flush(why));
+    return worse(outcome, settle());
+  }
+
+  /** Writes the batches kept after a failed write, all lanes in parallel, and waits for them. */
+  private Outcome retryKept() {
+    ActiveConfig cfg = config;
+    List<Future<Attempt>> submitted = new ArrayList<>(lanes.length);
+    for (Lane lane : lanes) {
+      Batch b = lane.writing;
+      if (b != null) {
+        submitted.add(writerThreads.submit(() -> attempt(lane, b, cfg, "retry")));
+      }
+    }
+    if (submitted.isEmpty()) {
+      resetRetry();
+      syncPause();
       return Outcome.DONE;
     }
+    flight = submitted;
+    return settle();
+  }
+
+  private boolean flightDone() {
+    for (Future<Attempt> f : flight) {
+      if (!f.isDone()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Outcome worse(Outcome a, Outcome b) {
+    return a.ordinal() >= b.ordinal() ? a : b;
+  }
+
+  /**
+   * One lane's write, on its writer thread: mapping dead letters first, then rows, offsets and
+   * rejected-row dead letters in one transaction. Touches nothing the loop's thread changes meanwhile.
+   */
+  private Attempt attempt(Lane lane, Batch b, ActiveConfig cfg, String why) {
     long start = System.nanoTime();
     List<DeadLetter> attempted = new ArrayList<>();
+    List<DeadLetter> rejected = new ArrayList<>();
+    int published = 0;
     try {
-      if (!mappingDeadLettersPublished && !mappingDeadLetters.isEmpty()) {
-        attempted.addAll(mappingDeadLetters);
-        deadLetters.publish(records(mappingDeadLetters));
-        mappingDeadLettersPublished = true;
-        for (DeadLetter d : mappingDeadLetters) {
-          metrics.deadLettered(d.record().topic(), d.kind());
-        }
-        deadLettersSinceSummary += mappingDeadLetters.size();
+      if (!b.mappingDeadLettersPublished && !b.mappingDeadLetters.isEmpty()) {
+        attempted.addAll(b.mappingDeadLetters);
+        deadLetters.publish(records(b.mappingDeadLetters, cfg));
+        b.mappingDeadLettersPublished = true;
+        published = b.mappingDeadLetters.size();
       }
-      List<DeadLetter> rejected = new ArrayList<>();
-      WriteResult result = sink.write(batch, settings.groupId(), rows -> {
-        List<DeadLetter> letters = deadLettersFor(rows);
+      WriteResult result = sink.write(b.rows, settings.groupId(), rows -> {
+        List<DeadLetter> letters = deadLettersFor(b, rows, cfg);
         attempted.clear();
         attempted.addAll(letters);
-        deadLetters.publish(records(letters));
+        deadLetters.publish(records(letters, cfg));
         rejected.clear();
         rejected.addAll(letters);
       });
       long nanos = System.nanoTime() - start;
-      metrics.written(result.rowsWritten(), nanos);
-      for (DeadLetter d : rejected) {
-        metrics.deadLettered(d.record().topic(), d.kind());
-      }
-      deadLettersSinceSummary += rejected.size();
-      rowsSinceSummary += result.totalRowsWritten();
       if (LOG.isDebugEnabled()) {
-        LOG.debug("wrote {} rows of {} messages ({} dead letters) in {} ms on {}: {}", result.totalRowsWritten(),
-            batch.messageCount(), mappingDeadLetters.size() + rejected.size(), nanos / 1_000_000, why, result.offsets());
+        LOG.debug("lane {} wrote {} rows of {} messages ({} dead letters) in {} ms on {}: {}", lane.index,
+            result.totalRowsWritten(), b.rows.messageCount(), b.mappingDeadLetters.size() + rejected.size(),
+            nanos / 1_000_000, why, result.offsets());
       }
-      for (Map.Entry<SourcePartition, Long> e : result.offsets().entrySet()) {
-        PartitionState ps = partitions.get(new TopicPartition(e.getKey().topic(), e.getKey().partition()));
-        if (ps != null) {
-          ps.stored = e.getValue();
-          ps.blockFailures = 0;
+      return new Attempt(lane, b, result, null, attempted, rejected, published, nanos);
+    } catch (RuntimeException e) {
+      return new Attempt(lane, b, null, e, attempted, List.of(), published, System.nanoTime() - start);
+    }
+  }
+
+  /**
+   * Waits for the write in flight and applies its outcome on the loop's thread. When a lane's write
+   * did not succeed, the batches being filled are dropped first (they continue the same partitions;
+   * sought back to their first offsets) and every partition pauses; a failed batch is kept for a retry.
+   */
+  private Outcome settle() {
+    List<Future<Attempt>> f = flight;
+    repositioned.clear();
+    if (f == null) {
+      return Outcome.DONE;
+    }
+    flight = null;
+    List<Attempt> attempts = new ArrayList<>(f.size());
+    for (Future<Attempt> future : f) {
+      attempts.add(join(future));
+    }
+    boolean anyFailed = false;
+    for (Attempt a : attempts) {
+      anyFailed |= a.error() != null;
+    }
+    if (anyFailed) {
+      for (Lane lane : lanes) {
+        abandon(lane.filling, Set.of(), "a write before it failed");
+      }
+      batchStartedAt = -1;
+    }
+    Outcome outcome = Outcome.DONE;
+    List<String> failures = new ArrayList<>();
+    RuntimeException firstFailure = null;
+    for (Attempt a : attempts) {
+      countMappingDeadLetters(a);
+      if (a.error() == null) {
+        stored(a);
+        continue;
+      }
+      Outcome o = failedAttempt(a);
+      if (o == Outcome.FAILED) {
+        Batch b = a.batch();
+        failures.add("batch of " + b.rows.messageCount() + " messages (" + b.rows.rowCount() + " rows) on "
+            + describe(b.partitions.keySet()) + " not stored: " + a.error().getMessage());
+        firstFailure = firstFailure == null ? a.error() : firstFailure;
+      }
+      outcome = worse(outcome, o);
+    }
+    if (!failures.isEmpty()) {
+      writeFailures++;
+      Duration wait = settings.backoff().after(writeFailures);
+      nextWriteAttemptAt = clock.millis() + wait.toMillis();
+      state.error(firstFailure);
+      retrying = true;
+      LOG.warn("{}; {} paused, attempt {} failed, next in {} ms", String.join("; ", failures),
+          partitions.isEmpty() ? "no partitions" : "all " + partitions.size() + " partitions", writeFailures,
+          wait.toMillis());
+    } else if (retrying && noneKept()) {
+      LOG.info("writing resumed after {} failed attempt(s); partitions resumed", writeFailures);
+      resetRetry();
+      syncPause();
+    }
+    updateRunState();
+    if (anyFailed) {
+      syncPause();
+      if (awaitingPositions()) {
+        resolvePositions();
+      }
+    }
+    return outcome;
+  }
+
+  private static Attempt join(Future<Attempt> future) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return future.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof Error error) {
+            throw error;
+          }
+          throw new LoomException("a writer thread failed: " + cause, cause);
         }
       }
-      state.database(true, "last write committed at " + clock.instant());
-      clearBatch();
-      if (retrying) {
-        LOG.info("writing resumed after {} failed attempt(s); partitions resumed", writeFailures);
-        resetRetry();
-        syncPause();
-      } else if (state.runState() == RunState.RETRYING) {
-        updateRunState();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
-      commitToKafka(result.offsets());
-      return Outcome.DONE;
-    } catch (SinkException e) {
+    }
+  }
+
+  private boolean noneKept() {
+    for (Lane lane : lanes) {
+      if (lane.writing != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void countMappingDeadLetters(Attempt a) {
+    List<DeadLetter> letters = a.batch().mappingDeadLetters;
+    for (int i = 0; i < a.mappingLettersPublished(); i++) {
+      metrics.deadLettered(letters.get(i).record().topic(), letters.get(i).kind());
+    }
+    deadLettersSinceSummary += a.mappingLettersPublished();
+  }
+
+  /** A lane's batch is stored: positions, metrics, an advisory commit to Kafka; the batch is reused. */
+  private void stored(Attempt a) {
+    WriteResult result = a.result();
+    metrics.written(result.rowsWritten(), a.nanos());
+    for (DeadLetter d : a.rejected()) {
+      metrics.deadLettered(d.record().topic(), d.kind());
+    }
+    deadLettersSinceSummary += a.rejected().size();
+    rowsSinceSummary += result.totalRowsWritten();
+    for (Map.Entry<SourcePartition, Long> e : result.offsets().entrySet()) {
+      PartitionState ps = partitions.get(new TopicPartition(e.getKey().topic(), e.getKey().partition()));
+      if (ps != null) {
+        ps.stored = e.getValue();
+        ps.blockFailures = 0;
+      }
+    }
+    state.database(true, "last write committed at " + clock.instant());
+    release(a.lane(), a.batch());
+    commitToKafka(result.offsets());
+  }
+
+  /** The batch is done with (stored or dropped): it becomes the lane's next batch to fill. */
+  private static void release(Lane lane, Batch b) {
+    b.clear();
+    if (lane.writing == b) {
+      lane.writing = null;
+    }
+    lane.spare = b;
+  }
+
+  /** A lane's write did not succeed: DROPPED (read again) or FAILED (kept for a retry). */
+  private Outcome failedAttempt(Attempt a) {
+    RuntimeException error = a.error();
+    if (error instanceof SinkException e) {
       if (e.reason() == SinkException.Reason.OFFSET_CONFLICT) {
         metrics.writeFailed("offset_conflict");
         LOG.warn("{}; dropping the batch of {} messages and resuming from the stored offsets", e.getMessage(),
-            batch.messageCount());
-        dropAfterConflict();
+            a.batch().rows.messageCount());
+        dropAfterConflict(a.lane(), a.batch());
         return Outcome.DROPPED;
       }
       if (e.reason() == SinkException.Reason.RETRIES_EXHAUSTED || e.reason() == SinkException.Reason.CLOSED) {
@@ -532,12 +841,15 @@ public final class ConsumerLoop implements Runnable {
         sink.invalidateMetadata();
       }
       if (e.reason() == SinkException.Reason.REJECT_HANDLER_FAILED && e.getCause() instanceof DeadLetterException d) {
-        return deadLettersFailed(d, attempted);
+        return deadLettersFailed(a, d);
       }
-      return failed(e.reason().name().toLowerCase(java.util.Locale.ROOT), e);
-    } catch (DeadLetterException e) {
-      return deadLettersFailed(e, attempted);
+      metrics.writeFailed(e.reason().name().toLowerCase(Locale.ROOT));
+      return Outcome.FAILED;
     }
+    if (error instanceof DeadLetterException d) {
+      return deadLettersFailed(a, d);
+    }
+    throw error;
   }
 
   /**
@@ -545,21 +857,22 @@ public final class ConsumerLoop implements Runnable {
    * dead-letter topic failed stop (paused, retried with backoff); the batch is dropped and read again,
    * so the other partitions go on without them.
    */
-  private Outcome deadLettersFailed(DeadLetterException e, List<DeadLetter> attempted) {
-    Set<TopicPartition> stopped = new java.util.TreeSet<>(
+  private Outcome deadLettersFailed(Attempt a, DeadLetterException e) {
+    Set<TopicPartition> stopped = new TreeSet<>(
         Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
-    for (DeadLetter d : attempted) {
+    for (DeadLetter d : a.attempted()) {
       if (e.failedTopics().contains(d.topic())) {
         stopped.add(new TopicPartition(d.record().topic(), d.record().partition()));
       }
     }
     stopped.removeIf(tp -> !partitions.containsKey(tp));
-    if (stopped.isEmpty()) {
-      return failed("dead_letter", e);
-    }
     metrics.writeFailed("dead_letter");
+    if (stopped.isEmpty()) {
+      return Outcome.FAILED;
+    }
     state.error(e);
-    abandonBatch(Set.of(), "dead letters could not be published");
+    abandon(a.batch(), Set.of(), "dead letters could not be published");
+    release(a.lane(), a.batch());
     long now = clock.millis();
     List<String> waits = new ArrayList<>();
     for (TopicPartition tp : stopped) {
@@ -571,8 +884,6 @@ public final class ConsumerLoop implements Runnable {
     }
     LOG.warn("{}; nothing of the batch was stored; stopping {}; the other partitions go on", e.getMessage(),
         summary(waits));
-    syncPause();
-    updateRunState();
     return Outcome.DROPPED;
   }
 
@@ -594,31 +905,15 @@ public final class ConsumerLoop implements Runnable {
     }
   }
 
-  private Outcome failed(String reason, RuntimeException e) {
-    metrics.writeFailed(reason);
-    writeFailures++;
-    Duration wait = settings.backoff().after(writeFailures);
-    nextWriteAttemptAt = clock.millis() + wait.toMillis();
-    state.error(e);
-    retrying = true;
-    updateRunState();
-    LOG.warn("batch of {} messages ({} rows) on {} not stored: {}; {} paused, attempt {} failed, next in {} ms",
-        batch.messageCount(), batch.rowCount(), describe(inBatch.keySet()), e.getMessage(),
-        partitions.isEmpty() ? "no partitions" : "all " + partitions.size() + " partitions", writeFailures,
-        wait.toMillis());
-    syncPause();
-    return Outcome.FAILED;
-  }
-
-  private List<DeadLetter> deadLettersFor(List<RejectedRow> rows) {
+  private List<DeadLetter> deadLettersFor(Batch b, List<RejectedRow> rows, ActiveConfig cfg) {
     List<DeadLetter> letters = new ArrayList<>(rows.size());
     for (RejectedRow row : rows) {
-      PartitionBatch pb = inBatch.get(new TopicPartition(row.topic(), row.partition()));
+      PartitionBatch pb = b.partitions.get(new TopicPartition(row.topic(), row.partition()));
       ConsumerRecord<byte[], byte[]> record = pb == null ? null : pb.find(row.offset());
       if (record == null) {
         throw new IllegalStateException("the sink rejected " + row + " which is not in the batch");
       }
-      Route route = config.route(row.topic());
+      Route route = cfg.route(row.topic());
       if (route == null) {
         throw new IllegalStateException("the sink rejected " + row + " of a topic the configuration does not map");
       }
@@ -627,10 +922,10 @@ public final class ConsumerLoop implements Runnable {
     return letters;
   }
 
-  private List<ProducerRecord<byte[], byte[]>> records(List<DeadLetter> letters) {
+  private static List<ProducerRecord<byte[], byte[]>> records(List<DeadLetter> letters, ActiveConfig cfg) {
     List<ProducerRecord<byte[], byte[]>> list = new ArrayList<>(letters.size());
     for (DeadLetter d : letters) {
-      list.add(d.toProducerRecord(config.fingerprint()));
+      list.add(d.toProducerRecord(cfg.fingerprint()));
     }
     return list;
   }
@@ -658,15 +953,6 @@ public final class ConsumerLoop implements Runnable {
     }
   }
 
-  private void clearBatch() {
-    batch.clear();
-    inBatch.clear();
-    mappingDeadLetters.clear();
-    mappingDeadLettersPublished = false;
-    rawBytes = 0;
-    batchStartedAt = -1;
-  }
-
   private void resetRetry() {
     retrying = false;
     writeFailures = 0;
@@ -684,40 +970,56 @@ public final class ConsumerLoop implements Runnable {
   }
 
   /**
-   * Drops the unwritten batch. Its partitions that stay assigned (all but {@code leaving}) are sought
+   * Drops an unwritten batch: its partitions that stay assigned (all but {@code leaving}) are sought
    * back to the batch's first offsets, so the messages are read again; the others' next owner reads
    * them from the stored offsets.
    */
-  private void abandonBatch(Collection<TopicPartition> leaving, String why) {
-    if (!batch.isEmpty()) {
-      LOG.warn("dropping the unwritten batch of {} messages on {} ({}); nothing of it was stored, its messages"
-          + " will be read again", batch.messageCount(), describe(inBatch.keySet()), why);
+  private void abandon(Batch b, Collection<TopicPartition> leaving, String why) {
+    if (b.isEmpty()) {
+      return;
     }
-    for (Map.Entry<TopicPartition, PartitionBatch> e : inBatch.entrySet()) {
+    LOG.warn("dropping the unwritten batch of {} messages on {} ({}); nothing of it was stored, its messages"
+        + " will be read again", b.rows.messageCount(), describe(b.partitions.keySet()), why);
+    for (Map.Entry<TopicPartition, PartitionBatch> e : b.partitions.entrySet()) {
       TopicPartition tp = e.getKey();
       PartitionState ps = partitions.get(tp);
       if (ps != null && !leaving.contains(tp)) {
         consumer.seek(tp, e.getValue().firstOffset);
         ps.position = e.getValue().firstOffset;
       }
+      repositioned.add(tp);
     }
-    clearBatch();
+    b.clear();
+  }
+
+  /**
+   * Drops every unwritten batch (nothing may be in flight): the batches being filled, then the kept
+   * ones, whose earlier first offsets win; the retry ends.
+   */
+  private void abandonAll(Collection<TopicPartition> leaving, String why) {
+    for (Lane lane : lanes) {
+      abandon(lane.filling, leaving, why);
+      if (lane.writing != null) {
+        Batch kept = lane.writing;
+        abandon(kept, leaving, why);
+        release(lane, kept);
+      }
+    }
+    batchStartedAt = -1;
     resetRetry();
     syncPause();
   }
 
-  private void dropAfterConflict() {
-    for (Map.Entry<TopicPartition, PartitionBatch> e : inBatch.entrySet()) {
+  private void dropAfterConflict(Lane lane, Batch b) {
+    for (Map.Entry<TopicPartition, PartitionBatch> e : b.partitions.entrySet()) {
       PartitionState ps = partitions.get(e.getKey());
       if (ps != null) {
         ps.awaitingPosition = true;
         ps.rewindTo = e.getValue().firstOffset;
       }
+      repositioned.add(e.getKey());
     }
-    clearBatch();
-    resetRetry();
-    syncPause();
-    resolvePositions();
+    release(lane, b);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -859,8 +1161,8 @@ public final class ConsumerLoop implements Runnable {
 
   private void applySwap(Swap swap) {
     try {
-      if (!batch.isEmpty() && writeBatch("configuration change") == Outcome.FAILED) {
-        abandonBatch(Set.of(), "configuration change");
+      if (writeEverything("configuration change") == Outcome.FAILED) {
+        abandonAll(Set.of(), "configuration change while the batches could not be written");
       }
       ActiveConfig previous = config;
       config = swap.config();
@@ -894,9 +1196,27 @@ public final class ConsumerLoop implements Runnable {
     }
   }
 
+  /** Registers an assigned partition in the lane that has the fewest partitions. */
+  private PartitionState newPartition(TopicPartition tp) {
+    Lane lane = lanes[0];
+    for (Lane l : lanes) {
+      if (l.partitionCount < lane.partitionCount) {
+        lane = l;
+      }
+    }
+    lane.partitionCount++;
+    PartitionState ps = new PartitionState(lane);
+    partitions.put(tp, ps);
+    metrics.partitionAssigned(tp.topic(), tp.partition(), ps);
+    return ps;
+  }
+
   private void forget(Collection<TopicPartition> gone) {
     for (TopicPartition tp : gone) {
-      partitions.remove(tp);
+      PartitionState ps = partitions.remove(tp);
+      if (ps != null) {
+        ps.lane.partitionCount--;
+      }
       metrics.partitionRemoved(tp.topic(), tp.partition());
     }
   }
@@ -908,8 +1228,8 @@ public final class ConsumerLoop implements Runnable {
       if (crashed || revoked.isEmpty()) {
         return;
       }
-      if (revoked.stream().anyMatch(inBatch::containsKey) && writeBatch("partitions revoked") == Outcome.FAILED) {
-        abandonBatch(revoked, "partitions revoked while the batch could not be written");
+      if (revoked.stream().anyMatch(ConsumerLoop.this::holds) && writeEverything("partitions revoked") == Outcome.FAILED) {
+        abandonAll(revoked, "partitions revoked while the batches could not be written");
       }
       forget(revoked);
       LOG.info("partitions revoked: {}", describe(revoked));
@@ -921,8 +1241,9 @@ public final class ConsumerLoop implements Runnable {
       if (crashed || lost.isEmpty()) {
         return;
       }
-      if (lost.stream().anyMatch(inBatch::containsKey)) {
-        abandonBatch(lost, "partitions lost; their new owner reads them from the stored offsets");
+      if (lost.stream().anyMatch(ConsumerLoop.this::holds)) {
+        settle();
+        abandonAll(lost, "partitions lost; their new owner reads them from the stored offsets");
       }
       forget(lost);
       LOG.warn("partitions lost: {}", describe(lost));
@@ -935,9 +1256,7 @@ public final class ConsumerLoop implements Runnable {
         return;
       }
       for (TopicPartition tp : assigned) {
-        PartitionState ps = new PartitionState();
-        partitions.put(tp, ps);
-        metrics.partitionAssigned(tp.topic(), tp.partition(), ps);
+        newPartition(tp);
       }
       LOG.info("partitions assigned: {}", describe(assigned));
       syncPause();
@@ -1021,8 +1340,11 @@ public final class ConsumerLoop implements Runnable {
     failPendingSwap(new LoomException("the consumer stopped before the configuration was applied"));
     if (crashed) {
       LOG.warn("consumer crashed on purpose: {} unwritten messages abandoned, nothing flushed or committed",
-          batch.messageCount());
-      clearBatch();
+          unwrittenMessages());
+      for (Lane lane : lanes) {
+        lane.filling.clear();
+      }
+      writerThreads.shutdown();
       closeQuietly(c);
       metrics.removeAllPartitions();
       state.partitions(List.of());
@@ -1030,16 +1352,18 @@ public final class ConsumerLoop implements Runnable {
       return;
     }
     state.runState(RunState.STOPPING);
-    if (failure == null && c != null && !batch.isEmpty()) {
-      if (writeBatch("shutdown") == Outcome.FAILED) {
-        LOG.warn("the last batch of {} messages could not be stored; it will be read again on the next start",
-            batch.messageCount());
-        clearBatch();
+    if (failure == null && c != null) {
+      try {
+        if (writeEverything("shutdown") == Outcome.FAILED) {
+          LOG.warn("the last batches of {} messages could not be stored; they will be read again on the next start",
+              unwrittenMessages());
+        }
+      } catch (RuntimeException e) {
+        failure = e;
       }
-    } else {
-      clearBatch();
     }
     retrying = false;
+    writerThreads.shutdown();
     closeQuietly(c);
     metrics.removeAllPartitions();
     state.partitions(List.of());
@@ -1052,6 +1376,17 @@ public final class ConsumerLoop implements Runnable {
       LOG.info("consumer group {} stopped", settings.groupId());
       state.runState(RunState.STOPPED);
     }
+  }
+
+  private int unwrittenMessages() {
+    int n = 0;
+    for (Lane lane : lanes) {
+      n += lane.filling.rows.messageCount();
+      if (lane.writing != null && flight == null) {
+        n += lane.writing.rows.messageCount();
+      }
+    }
+    return n;
   }
 
   private void closeQuietly(Consumer<byte[], byte[]> c) {

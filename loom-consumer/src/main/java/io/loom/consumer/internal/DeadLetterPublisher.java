@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Publishes dead letters synchronously: every record is sent, then every acknowledgement awaited, with
  * {@code acks=all} and idempotence, so that a returned call means the broker has them all. Design note:
  * the producer is created on first use and thrown away after any failure, so that a retry starts from a
- * clean producer whatever state the failure left; nothing is buffered across calls. Used by the poll
- * loop's thread only, except {@link #close()}.
+ * clean producer whatever state the failure left; nothing is buffered across calls. Thread-safe: the
+ * writer threads of the poll loop call {@link #publish} one at a time (dead letters are rare, so the
+ * lock costs nothing on the hot path).
  */
 public final class DeadLetterPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterPublisher.class);
@@ -72,7 +73,7 @@ public final class DeadLetterPublisher implements AutoCloseable {
    *
    * @throws DeadLetterException naming the topics that did not take their records, and why
    */
-  public void publish(List<ProducerRecord<byte[], byte[]>> records) {
+  public synchronized void publish(List<ProducerRecord<byte[], byte[]>> records) {
     if (records.isEmpty()) {
       return;
     }

@@ -86,6 +86,7 @@ public final class EngineService implements LoomService {
           .groupId(settings.groupId())
           .pollTimeout(settings.pollTimeout())
           .maxBatchRows(settings.batchMaxRows())
+          .writers(settings.batchWriters())
           .maxBatchBytes(settings.batchMaxBytes())
           .linger(settings.batchLinger())
           .deadLetterSuffix(settings.deadLetterSuffix())

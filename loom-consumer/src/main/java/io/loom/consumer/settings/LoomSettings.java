@@ -258,6 +258,11 @@ public final class LoomSettings {
     return get(Setting.BATCH_MAX_BYTES);
   }
 
+  /** {@link Setting#BATCH_WRITERS}. */
+  public int batchWriters() {
+    return get(Setting.BATCH_WRITERS);
+  }
+
   /** {@link Setting#BATCH_LINGER}. */
   public Duration batchLinger() {
     return get(Setting.BATCH_LINGER);
@@ -486,6 +491,12 @@ public final class LoomSettings {
       if (initial != null && max != null && ((Duration) max.value()).compareTo((Duration) initial.value()) < 0) {
         problems.add(max.origin().name() + " was '" + max.text() + "' but it must not be shorter than "
             + initial.origin().name() + " ('" + initial.text() + "')");
+      }
+      Resolved writers = values.get(Setting.BATCH_WRITERS);
+      Resolved pool = values.get(Setting.DATABASE_POOL_SIZE);
+      if (writers != null && pool != null && (Integer) writers.value() > (Integer) pool.value()) {
+        problems.add(writers.origin().name() + " was '" + writers.text() + "' but it must not exceed "
+            + pool.origin().name() + " ('" + pool.text() + "'): every writer holds a connection of the pool");
       }
       Resolved useDatabase = values.get(Setting.USE_DATABASE_CONFIG);
       if (useDatabase != null && (Boolean) useDatabase.value() && !values.containsKey(Setting.DATABASE_URL)) {

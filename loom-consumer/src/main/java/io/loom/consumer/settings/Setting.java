@@ -139,13 +139,22 @@ public final class Setting<T> {
   public static final Setting<Integer> BATCH_MAX_ROWS = new Setting<>(
       "loom.batch.max-rows", "LOOM_BATCH_MAX_ROWS", "--batch-max-rows", Group.BATCHING,
       ValueType.positiveInt(), "5000", false,
-      "A batch is written once it holds this many rows.");
+      "A batch (one transaction of one writer) is written once it holds this many rows.");
 
   /** The most payload bytes in one database write. */
   public static final Setting<Long> BATCH_MAX_BYTES = new Setting<>(
       "loom.batch.max-bytes", "LOOM_BATCH_MAX_BYTES", "--batch-max-bytes", Group.BATCHING,
       ValueType.byteSize(), "16MB", false,
-      "A batch is written once its messages add up to this many bytes; bounds memory whatever the input rate.");
+      "The batches being filled are written once their messages add up to this many bytes; bounds memory whatever"
+          + " the input rate (at most twice this is held: the batches being written and those being filled).");
+
+  /** How many connections write batches in parallel. */
+  public static final Setting<Integer> BATCH_WRITERS = new Setting<>(
+      "loom.batch.writers", "LOOM_BATCH_WRITERS", "--batch-writers", Group.BATCHING,
+      ValueType.positiveInt(), "2", false,
+      "How many database connections write batches in parallel. The assigned partitions are spread over them;"
+          + " each writes its partitions' rows and offsets in its own transactions while the next batches are"
+          + " read and mapped. At most `loom.database.pool-size`.");
 
   /** How long a partial batch waits for more records. */
   public static final Setting<Duration> BATCH_LINGER = new Setting<>(

@@ -266,6 +266,20 @@ class LoomSettingsTest {
   }
 
   @Test
+  void batchWriters_mustNotExceedThePoolSize() {
+    assertThatThrownBy(() -> LoomSettings.builder().environment(Map.of("LOOM_BATCH_WRITERS", "8")).build())
+        .hasMessage("invalid setting: LOOM_BATCH_WRITERS was '8' but it must not exceed loom.database.pool-size"
+            + " ('4'): every writer holds a connection of the pool");
+
+    LoomSettings settings = LoomSettings.builder()
+        .environment(Map.of("LOOM_BATCH_WRITERS", "8"))
+        .argument(Setting.DATABASE_POOL_SIZE, "8")
+        .build();
+    assertThat(settings.batchWriters()).isEqualTo(8);
+    assertThat(LoomSettings.builder().environment(Map.of()).build().batchWriters()).isEqualTo(2);
+  }
+
+  @Test
   void databaseConfig_needsADatabaseUrl() {
     assertThatThrownBy(() -> LoomSettings.builder().environment(Map.of("USE_DATABASE_CONFIG", "true")).build())
         .hasMessage("invalid setting: USE_DATABASE_CONFIG is true but LOOM_DATABASE_URL is not set; it must name the"
