@@ -272,7 +272,7 @@ public final class ConsumerLoop implements Runnable {
     for (int i = 0; i < lanes.length; i++) {
       lanes[i] = new Lane(i, sink);
     }
-    String prefix = "loom-writer-" + LOOPS.incrementAndGet() + "-";
+    String prefix = "loom-writer-" + settings.groupId() + "-" + LOOPS.incrementAndGet() + "-";
     AtomicInteger threads = new AtomicInteger();
     this.writerThreads = Executors.newFixedThreadPool(lanes.length, r -> {
       Thread t = new Thread(r, prefix + threads.incrementAndGet());
