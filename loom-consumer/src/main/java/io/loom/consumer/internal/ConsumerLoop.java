@@ -980,10 +980,11 @@ public final class ConsumerLoop implements Runnable {
     }
     LOG.warn("dropping the unwritten batch of {} messages on {} ({}); nothing of it was stored, its messages"
         + " will be read again", b.rows.messageCount(), describe(b.partitions.keySet()), why);
+    Set<TopicPartition> assigned = consumer.assignment();
     for (Map.Entry<TopicPartition, PartitionBatch> e : b.partitions.entrySet()) {
       TopicPartition tp = e.getKey();
       PartitionState ps = partitions.get(tp);
-      if (ps != null && !leaving.contains(tp)) {
+      if (ps != null && !leaving.contains(tp) && assigned.contains(tp)) {
         consumer.seek(tp, e.getValue().firstOffset);
         ps.position = e.getValue().firstOffset;
       }
