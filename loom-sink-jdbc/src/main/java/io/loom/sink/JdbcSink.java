@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Identical rows.</b> update leaves a stored row alone when every column it would set already
  * holds a byte-identical value ({@code ROW(...)::record *= ROW(...)::record}): a redelivered or
- * replayed message then costs no new row version, index entry or WAL, and fires no {@code UPDATE}
- * trigger. replace does the same only when it sets no column to its default (every settable column is
+ * replayed message then costs no new row version, index entry or WAL, and fires no row-level {@code
+ * UPDATE} trigger. replace does the same only when it sets no column to its default (every settable column is
  * mapped); otherwise it rewrites the row, since a default may be volatile. Skipped rows are not
  * counted in {@link WriteResult#rowsWritten()}. Equal but not identical values ({@code 1.0} and {@code
  * 1.00} in a numeric column, two spellings under a case-insensitive type) are written.
