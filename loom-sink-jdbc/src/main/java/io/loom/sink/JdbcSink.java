@@ -42,13 +42,33 @@ import org.slf4j.LoggerFactory;
  *   <li><b>ignore</b>: COPY straight into the table inside a savepoint; only on a key conflict, COPY
  *       into a per-connection temporary staging table and {@code INSERT ... SELECT ... ON CONFLICT (key)
  *       DO NOTHING};
- *   <li><b>update</b>: staging, then {@code ON CONFLICT (key) DO UPDATE SET} the mapped non-key columns;
- *   <li><b>replace</b>: staging, then {@code DO UPDATE SET} every non-key column of the table to the new
- *       value or, if it is not mapped, to its {@code DEFAULT} (generated columns, and identity columns
- *       that are not mapped, keep their value).
+ *   <li><b>update</b>: like ignore, COPY straight into the table inside a savepoint first (rows with new
+ *       keys are simply inserted); on a key conflict, staging and {@code INSERT ... SELECT ... ON CONFLICT
+ *       (key) DO UPDATE SET} the mapped non-key columns;
+ *   <li><b>replace</b>: the same, with {@code DO UPDATE SET} every non-key column of the table to the
+ *       new value or, if it is not mapped, to its {@code DEFAULT} (generated columns, and identity
+ *       columns that are not mapped, keep their value).
  * </ul>
- * Rows of one batch that share a key are reduced to one first: for update and replace the last one
- * wins, for ignore the first one (both are what writing the messages one at a time would store).
+ * The direct COPY is skipped when a column needs a cast. After a key conflict the next batches of
+ * that target go straight to staging, for 1, 2, 4, ... up to 64 batches while the attempts keep
+ * conflicting, so a table whose batches always conflict rarely pays for a failed COPY; one
+ * successful attempt ends the pause.
+ *
+ * <p><b>Identical rows.</b> update leaves a stored row alone when every column it would set already
+ * holds a byte-identical value ({@code ROW(...)::record *= ROW(...)::record}): a redelivered or
+ * replayed message then costs no new row version, index entry or WAL, and fires no row-level {@code
+ * UPDATE} trigger. replace does the same only when it sets no column to its default (every settable column is
+ * mapped); otherwise it rewrites the row, since a default may be volatile. Skipped rows are not
+ * counted in {@link WriteResult#rowsWritten()}. Equal but not identical values ({@code 1.0} and {@code
+ * 1.00} in a numeric column, two spellings under a case-insensitive type) are written.
+ *
+ * <p><b>Duplicate keys inside one batch.</b> Rows of one batch that share a key are reduced to one
+ * before PostgreSQL sees them, so the result does not depend on where batch boundaries fall: for
+ * update and replace the row of the last message wins (the latest offset, as the message stream
+ * intends), for ignore the first one (the first row to arrive is the one that stays, as if the
+ * messages had been written one at a time). If the winning message is rejected, the row it displaced
+ * is written instead. Rows are sent in key order, which keeps index work local and makes concurrent
+ * writers lock overlapping keys in the same order.
  *
  * <h2>Failures</h2>
  * A row PostgreSQL refuses for its data (SQLSTATE classes 21, 22, 23, 44, 54000, P0), or a value that

@@ -7,7 +7,8 @@ import java.util.Map;
  * What one committed {@link JdbcSink#write} stored.
  *
  * @param rowsWritten per table, the rows PostgreSQL inserted or updated (rows skipped by {@code
- *     ignore} and rows superseded by a later row with the same key in the same batch are not
+ *     ignore}, stored rows that {@code update} or {@code replace} left alone because they already held
+ *     identical values, and rows superseded by another row with the same key in the same batch are not
  *     counted); tables in the order they first appeared in the batch
  * @param rejected the rejected messages in batch order; their offsets were committed too
  * @param offsets the next offset stored for every partition of the batch

@@ -200,8 +200,8 @@ class JdbcSinkTypesTest {
         FieldMapping.of("device_id", "device_id", DataType.STRING), FieldMapping.of("timestamp", "ts", DataType.TIMESTAMP),
         FieldMapping.of("mood", "mood", DataType.STRING));
     assertThat(sink.describeWritePath(withCast, columns(withCast))).isEqualTo("update: binary COPY into a staging table,"
-        + " then INSERT ... ON CONFLICT (device_id, ts) DO UPDATE SET the mapped non-key columns; PostgreSQL casts"
-        + " mood (text -> mood)");
+        + " then INSERT ... ON CONFLICT (device_id, ts) DO UPDATE SET the mapped non-key columns, skipping rows whose"
+        + " stored values are identical; PostgreSQL casts mood (text -> mood)");
   }
 
   @Test

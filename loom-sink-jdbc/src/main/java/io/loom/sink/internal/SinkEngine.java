@@ -21,11 +21,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,26 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class SinkEngine {
   private static final Logger LOG = LoggerFactory.getLogger(SinkEngine.class);
-  private static final int FAST_PATH_PAUSE = 16;
 
   private final DataSource dataSource;
   private final SinkOptions options;
   private final Catalog catalog = new Catalog();
   private final AtomicBoolean offsetsTableReady = new AtomicBoolean();
-  private final ConcurrentHashMap<TableTarget, AtomicInteger> fastPathPauses = new ConcurrentHashMap<>();
+  private final DirectPathGate directPath = new DirectPathGate();
   private final CountDownLatch closed = new CountDownLatch(1);
-  private final WriteContext.FastPathGate gate = new WriteContext.FastPathGate() {
-    @Override
-    public boolean tryFastPath(TableTarget target) {
-      AtomicInteger pause = fastPathPauses.get(target);
-      return pause == null || pause.getAndUpdate(n -> Math.max(0, n - 1)) == 0;
-    }
-
-    @Override
-    public void conflicted(TableTarget target) {
-      fastPathPauses.computeIfAbsent(target, t -> new AtomicInteger()).set(FAST_PATH_PAUSE);
-    }
-  };
 
   public SinkEngine(DataSource dataSource, SinkOptions options) {
     this.dataSource = dataSource;
@@ -83,7 +68,7 @@ public final class SinkEngine {
   public void invalidateMetadata() {
     catalog.invalidate();
     offsetsTableReady.set(false);
-    fastPathPauses.clear();
+    directPath.clear();
   }
 
   // ---------------------------------------------------------------------------------------------- write
@@ -158,7 +143,7 @@ public final class SinkEngine {
       }
       conn.setAutoCommit(false);
       boolean committed = false;
-      try (WriteContext ctx = new WriteContext(conn, batch, options.copyChunkBytes(), gate)) {
+      try (WriteContext ctx = new WriteContext(conn, batch, options.copyChunkBytes(), directPath)) {
         if (!options.statementTimeout().isZero()) {
           ctx.statement.execute("SET LOCAL statement_timeout = " + options.statementTimeout().toMillis());
         }

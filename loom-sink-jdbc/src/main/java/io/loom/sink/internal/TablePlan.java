@@ -22,10 +22,20 @@ import java.util.StringJoiner;
  * printed by PostgreSQL itself. Problems that make every row fail (missing table or column, a
  * pairing with no conversion, no arbiter index for the key) are collected instead of SQL; the plan is
  * then unusable for writing but says exactly what is wrong. Immutable and thread-safe.
+ *
+ * <p>Keyed paths whose columns need no cast first try a COPY straight into the table ({@link
+ * #directFirst()}); staging is the fallback on a key conflict. update and replace skip a conflicting
+ * row whose stored values are already the new ones ({@link #skipsUnchanged()}): the comparison is the
+ * binary image of the values ({@code record *=}), so only a byte-identical row is skipped (1.0 and 1.00,
+ * or 'a' and 'A' under a case-insensitive type, still update), and it works for types without an
+ * equality operator (json). replace skips only when it sets no column to its default: a default may be
+ * volatile ({@code now()}, a sequence), and replace promises the stored row is exactly the new row.
  */
 public final class TablePlan {
   /** The staging table's sequence column; not a legal mapped column name, so it never clashes. */
   static final String SEQ_COLUMN = "\"loom$seq\"";
+  /** The target table's alias in the upsert; not a legal mapped table name either. */
+  static final String TARGET_ALIAS = "\"loom$target\"";
 
   /** How rows reach the table. */
   public enum Path {
@@ -37,9 +47,15 @@ public final class TablePlan {
     IGNORE_FAST,
     /** Staging + INSERT ... ON CONFLICT DO NOTHING (some columns need a cast). */
     IGNORE_STAGED,
-    /** Staging + INSERT ... ON CONFLICT DO UPDATE (mapped non-key columns). */
+    /**
+     * INSERT ... ON CONFLICT DO UPDATE of the mapped non-key columns from staging; COPY straight into the
+     * table first when {@link #directFirst()}.
+     */
     UPDATE,
-    /** Staging + INSERT ... ON CONFLICT DO UPDATE (every non-key column: new value or default). */
+    /**
+     * INSERT ... ON CONFLICT DO UPDATE of every non-key column (new value or default) from staging; COPY
+     * straight into the table first when {@link #directFirst()}.
+     */
     REPLACE
   }
 
@@ -58,6 +74,9 @@ public final class TablePlan {
   private final Codec[] codecs;
   private final String[] castTo;
   private final Path path;
+  private final boolean directFirst;
+  private final boolean skipsUnchanged;
+  private final boolean insertsEveryRow;
   private final String quotedTable;
   private final String directCopySql;
   private final String stagingTable;
@@ -130,9 +149,11 @@ public final class TablePlan {
     }
     this.problems = List.copyOf(found);
     this.path = choosePath(target, anyCast);
+    this.directFirst = path == Path.IGNORE_FAST || ((path == Path.UPDATE || path == Path.REPLACE) && !anyCast);
     if (!problems.isEmpty()) {
       directCopySql = stagingTable = stagingDdl = stagingCopySql = insertSql = null;
       description = null;
+      skipsUnchanged = insertsEveryRow = false;
       return;
     }
     StringJoiner cols = new StringJoiner(", ");
@@ -152,8 +173,12 @@ public final class TablePlan {
     stagingDdl = "CREATE TEMP TABLE IF NOT EXISTS " + stagingTable.substring("pg_temp.".length()) + " (" + ddl
         + ") ON COMMIT DELETE ROWS";
     stagingCopySql = "COPY " + stagingTable + " (" + SEQ_COLUMN + ", " + cols + ") FROM STDIN (FORMAT binary)";
-    insertSql = "INSERT INTO " + quotedTable + " (" + cols + ") SELECT " + select + " FROM " + stagingTable + " WHERE "
-        + SEQ_COLUMN + " >= ? AND " + SEQ_COLUMN + " < ?" + conflictClause();
+    Conflict conflict = conflictClause();
+    skipsUnchanged = conflict.skipsUnchanged();
+    insertsEveryRow = target.isAppendOnly() || (conflict.updates() && !skipsUnchanged);
+    insertSql = "INSERT INTO " + quotedTable + (target.isAppendOnly() ? "" : " AS " + TARGET_ALIAS) + " (" + cols
+        + ") SELECT " + select + " FROM " + stagingTable + " WHERE " + SEQ_COLUMN + " >= ? AND " + SEQ_COLUMN + " < ?"
+        + conflict.sql();
     description = describePath(anyCast);
   }
 
@@ -184,20 +209,28 @@ public final class TablePlan {
     return null;
   }
 
-  private String conflictClause() {
+  /** The ON CONFLICT clause; whether it updates conflicting rows, and whether it skips identical ones. */
+  private record Conflict(String sql, boolean updates, boolean skipsUnchanged) {}
+
+  private Conflict conflictClause() {
     if (target.isAppendOnly()) {
-      return "";
+      return new Conflict("", false, false);
     }
     StringJoiner keys = new StringJoiner(", ");
     target.upsertKey().forEach(k -> keys.add(SqlIdentifiers.quote(k)));
     String on = " ON CONFLICT (" + keys + ") ";
     Set<String> key = new HashSet<>(target.upsertKey());
     StringJoiner set = new StringJoiner(", ");
+    StringJoiner stored = new StringJoiner(", ");
+    StringJoiner incoming = new StringJoiner(", ");
+    boolean anyDefault = false;
     if (target.conflictStrategy() == ConflictStrategy.UPDATE) {
       for (Column c : target.columns()) {
         if (!key.contains(c.name())) {
           String q = SqlIdentifiers.quote(c.name());
           set.add(q + " = EXCLUDED." + q);
+          stored.add(TARGET_ALIAS + "." + q);
+          incoming.add("EXCLUDED." + q);
         }
       }
     } else if (target.conflictStrategy() == ConflictStrategy.REPLACE) {
@@ -207,10 +240,24 @@ public final class TablePlan {
           continue;
         }
         String q = SqlIdentifiers.quote(info.name());
-        set.add(q + " = " + (mapped.contains(info.name()) ? "EXCLUDED." + q : "DEFAULT"));
+        if (mapped.contains(info.name())) {
+          set.add(q + " = EXCLUDED." + q);
+          stored.add(TARGET_ALIAS + "." + q);
+          incoming.add("EXCLUDED." + q);
+        } else {
+          set.add(q + " = DEFAULT");
+          anyDefault = true;
+        }
       }
     }
-    return set.length() == 0 ? on + "DO NOTHING" : on + "DO UPDATE SET " + set;
+    if (set.length() == 0) {
+      return new Conflict(on + "DO NOTHING", false, false);
+    }
+    String update = on + "DO UPDATE SET " + set;
+    if (anyDefault) {
+      return new Conflict(update, true, false);
+    }
+    return new Conflict(update + " WHERE NOT (ROW(" + stored + ")::record *= ROW(" + incoming + ")::record)", true, true);
   }
 
   private String describePath(boolean anyCast) {
@@ -233,12 +280,18 @@ public final class TablePlan {
           + " conflict, COPY into a staging table and INSERT ... ON CONFLICT " + keys + " DO NOTHING";
       case IGNORE_STAGED -> "ignore: binary COPY into a staging table, then INSERT ... ON CONFLICT " + keys
           + " DO NOTHING" + casts;
-      case UPDATE -> "update: binary COPY into a staging table, then INSERT ... ON CONFLICT " + keys
+      case UPDATE -> "update: " + stagingIntro() + "INSERT ... ON CONFLICT " + keys
           + (insertSql.endsWith("DO NOTHING") ? " DO NOTHING (no mapped column outside the key)"
-              : " DO UPDATE SET the mapped non-key columns") + casts;
-      case REPLACE -> "replace: binary COPY into a staging table, then INSERT ... ON CONFLICT " + keys
-          + " DO UPDATE SET every non-key column to the new value or, when it is not mapped, to its default" + casts;
+              : " DO UPDATE SET the mapped non-key columns, skipping rows whose stored values are identical") + casts;
+      case REPLACE -> "replace: " + stagingIntro() + "INSERT ... ON CONFLICT " + keys
+          + " DO UPDATE SET every non-key column to the new value or, when it is not mapped, to its default"
+          + (skipsUnchanged ? ", skipping rows whose stored values are identical" : "") + casts;
     };
+  }
+
+  private String stagingIntro() {
+    return directFirst ? "binary COPY straight into " + target.table() + " inside a savepoint; on a key conflict,"
+        + " COPY into a staging table and " : "binary COPY into a staging table, then ";
   }
 
   private static String describe(Column c) {
@@ -272,6 +325,24 @@ public final class TablePlan {
 
   public Path path() {
     return path;
+  }
+
+  /** Whether rows are first copied straight into the table in a savepoint, staging only on a key conflict. */
+  public boolean directFirst() {
+    return directFirst;
+  }
+
+  /** Whether the upsert leaves a conflicting row alone when its stored values are byte-identical to the new ones. */
+  public boolean skipsUnchanged() {
+    return skipsUnchanged;
+  }
+
+  /**
+   * Whether {@link #insertSql()} inserts or updates every staged row it selects, so that its row count
+   * must equal the rows staged; otherwise (ignore, key-only update, skipped identical rows) it is at most that.
+   */
+  public boolean insertsEveryRow() {
+    return insertsEveryRow;
   }
 
   /** How rows are written, for humans; {@code null} when the plan has problems. */

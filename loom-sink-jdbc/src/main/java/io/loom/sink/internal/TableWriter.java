@@ -18,6 +18,14 @@ import org.postgresql.copy.CopyIn;
  * the messages one by one would store). If the surviving row is then rejected, the rows it had
  * displaced get another round, so a rejected message never hides a valid one.
  *
+ * <p>With a key, the messages of a round are sent in key order (of their first row): index pages
+ * are then touched in order, which saves PostgreSQL work on large tables, and concurrent writers of
+ * overlapping keys lock them in the same order. Keyed paths without casts first COPY straight into
+ * the table in a savepoint ({@link TablePlan#directFirst()}); a key conflict rolls it back, falls back
+ * to staging and pauses the direct attempt for the target a while ({@link DirectPathGate}). Staged
+ * upserts check the row count PostgreSQL reports: exactly the rows staged when every row must be
+ * inserted or updated, at most that when conflicting rows may be left alone.
+ *
  * <p>Each attempt runs in a savepoint. A data error (see {@link SqlStates}) rolls the savepoint back
  * and the range of units is split: at the row PostgreSQL names ({@code COPY t, line N}) when it does,
  * in halves otherwise, until the failing message stands alone and is rejected with its SQLSTATE.
@@ -183,20 +191,21 @@ final class TableWriter {
     if (units == 0) {
       return;
     }
-    switch (plan.path()) {
-      case APPEND_DIRECT -> bisectCopy(Mode.DIRECT, 0, units);
-      case IGNORE_FAST -> {
-        if (!fastAttempt()) {
-          staged();
-        }
-      }
-      default -> staged();
+    if (plan.path() == TablePlan.Path.APPEND_DIRECT) {
+      bisectCopy(Mode.DIRECT, 0, units);
+      return;
+    }
+    if (!buf.target().isAppendOnly()) {
+      sortUnitsByKey();
+    }
+    if (!plan.directFirst() || !directAttempt()) {
+      staged();
     }
   }
 
   /** One optimistic COPY of the whole round into the table; false if it must go through staging. */
-  private boolean fastAttempt() throws SQLException {
-    if (!ctx.fastPath.tryFastPath(buf.target())) {
+  private boolean directAttempt() throws SQLException {
+    if (!ctx.directPath.tryDirect(buf.target())) {
       return false;
     }
     ctx.savepoint();
@@ -204,6 +213,7 @@ final class TableWriter {
       long n = copy(Mode.DIRECT, 0, units);
       ctx.release();
       ctx.addWritten(buf.target().table(), n);
+      ctx.directPath.succeeded(buf.target());
       return true;
     } catch (SQLException e) {
       ctx.rollbackToSavepoint();
@@ -211,10 +221,79 @@ final class TableWriter {
         throw e;
       }
       if ("23505".equals(e.getSQLState())) {
-        ctx.fastPath.conflicted(buf.target());
+        ctx.directPath.conflicted(buf.target());
       }
       return false;
     }
+  }
+
+  /** Reorders the units of the round by the key of their first row (unsigned bytes, numbers by value). */
+  private void sortUnitsByKey() {
+    boolean[] key = buf.keyColumn;
+    int keyCount = 0;
+    int lastKey = -1;
+    for (int c = 0; c < key.length; c++) {
+      if (key[c]) {
+        keyCount++;
+        lastKey = c;
+      }
+    }
+    byte[] d = buf.data;
+    int[] keyPos = new int[units * keyCount];
+    Integer[] order = new Integer[units];
+    for (int u = 0; u < units; u++) {
+      order[u] = u;
+      int pos = buf.rowStart[rows[unitStart[u]]];
+      int k = u * keyCount;
+      for (int c = 0; c <= lastKey; c++) {
+        if (key[c]) {
+          keyPos[k++] = pos;
+        }
+        pos = ValueTags.skip(d, pos);
+      }
+    }
+    final int kc = keyCount;
+    Arrays.sort(order, (a, b) -> {
+      for (int j = 0; j < kc; j++) {
+        int cmp = compareValues(d, keyPos[a * kc + j], keyPos[b * kc + j]);
+        if (cmp != 0) {
+          return cmp;
+        }
+      }
+      return Integer.compare(a, b);
+    });
+    int[] sortedRows = new int[unitStart[units]];
+    int[] sortedStart = new int[units + 1];
+    int[] sortedMessage = new int[units];
+    int r = 0;
+    for (int i = 0; i < units; i++) {
+      int u = order[i];
+      sortedStart[i] = r;
+      sortedMessage[i] = unitMessage[u];
+      for (int j = unitStart[u]; j < unitStart[u + 1]; j++) {
+        sortedRows[r++] = rows[j];
+      }
+    }
+    sortedStart[units] = r;
+    rows = sortedRows;
+    unitStart = sortedStart;
+    unitMessage = sortedMessage;
+  }
+
+  private static int compareValues(byte[] d, int a, int b) {
+    byte ta = d[a];
+    byte tb = d[b];
+    if (ta != tb) {
+      return Integer.compare(ta, tb);
+    }
+    return switch (ta) {
+      case ValueTags.NULL -> 0;
+      case ValueTags.LONG, ValueTags.TIMESTAMP -> Long.compare(Bytes.getLong(d, a + 1), Bytes.getLong(d, b + 1));
+      case ValueTags.DOUBLE -> Double.compare(Double.longBitsToDouble(Bytes.getLong(d, a + 1)),
+          Double.longBitsToDouble(Bytes.getLong(d, b + 1)));
+      case ValueTags.BOOLEAN -> Byte.compare(d[a + 1], d[b + 1]);
+      default -> Arrays.compareUnsigned(d, a + 5, a + 5 + Bytes.getInt(d, a + 1), d, b + 5, b + 5 + Bytes.getInt(d, b + 1));
+    };
   }
 
   private void staged() throws SQLException {
@@ -229,6 +308,16 @@ final class TableWriter {
     for (int u = lo; u < hi; u++) {
       if (!rejected[unitMessage[u]]) {
         n++;
+      }
+    }
+    return n;
+  }
+
+  private long liveRows(int lo, int hi) {
+    long n = 0;
+    for (int u = lo; u < hi; u++) {
+      if (!rejected[unitMessage[u]]) {
+        n += unitStart[u + 1] - unitStart[u];
       }
     }
     return n;
@@ -290,6 +379,12 @@ final class TableWriter {
       ps.setLong(1, seqBase + lo);
       ps.setLong(2, seqBase + hi);
       int n = ps.executeUpdate();
+      long staged = liveRows(lo, hi);
+      if (plan.insertsEveryRow() ? n != staged : n > staged) {
+        throw new IllegalStateException("INSERT into " + plan.quotedTable() + " from " + plan.stagingTable()
+            + " reported " + n + " rows but " + staged + " were staged"
+            + (plan.insertsEveryRow() ? "; every staged row must be inserted or updated" : "; it cannot write more"));
+      }
       ctx.release();
       ctx.addWritten(buf.target().table(), n);
     } catch (SQLException e) {

@@ -26,20 +26,20 @@ final class WriteContext implements AutoCloseable {
   final CopyBuffer buffer;
   final int chunkBytes;
   final BatchData batch;
-  final FastPathGate fastPath;
+  final DirectPathGate directPath;
   final List<RejectedRow> rejects = new ArrayList<>();
   final Map<String, Long> rowsWritten = new LinkedHashMap<>();
   private final Set<String> stagingReady = new HashSet<>();
   private long nextSeq;
 
-  WriteContext(Connection conn, BatchData batch, int chunkBytes, FastPathGate fastPath) throws SQLException {
+  WriteContext(Connection conn, BatchData batch, int chunkBytes, DirectPathGate directPath) throws SQLException {
     this.conn = conn;
     this.copyManager = conn.unwrap(PGConnection.class).getCopyAPI();
     this.statement = conn.createStatement();
     this.buffer = new CopyBuffer(chunkBytes + 64 * 1024);
     this.chunkBytes = chunkBytes;
     this.batch = batch;
-    this.fastPath = fastPath;
+    this.directPath = directPath;
   }
 
   void savepoint() throws SQLException {
@@ -75,12 +75,5 @@ final class WriteContext implements AutoCloseable {
   @Override
   public void close() throws SQLException {
     statement.close();
-  }
-
-  /** Remembers, per target, that its last fast COPY met a key conflict, to skip the attempt a while. */
-  interface FastPathGate {
-    boolean tryFastPath(io.loom.sink.TableTarget target);
-
-    void conflicted(io.loom.sink.TableTarget target);
   }
 }

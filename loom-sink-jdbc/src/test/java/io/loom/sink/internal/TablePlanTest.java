@@ -52,6 +52,7 @@ class TablePlanTest {
     assertThat(plan.directCopySql())
         .isEqualTo("COPY \"readings\" (\"device_id\", \"timestamp\", \"value\") FROM STDIN (FORMAT binary)");
     assertThat(plan.insertSql()).endsWith("WHERE \"loom$seq\" >= ? AND \"loom$seq\" < ?");
+    assertThat(plan.insertsEveryRow()).isTrue();
   }
 
   @Test
@@ -65,18 +66,52 @@ class TablePlanTest {
     String stage = plan.stagingTable();
     assertThat(plan.stagingCopySql()).isEqualTo("COPY " + stage
         + " (\"loom$seq\", \"device_id\", \"timestamp\", \"value\") FROM STDIN (FORMAT binary)");
-    assertThat(plan.insertSql()).isEqualTo("INSERT INTO \"readings\" (\"device_id\", \"timestamp\", \"value\") SELECT"
+    assertThat(plan.directFirst()).isTrue();
+    assertThat(plan.insertsEveryRow()).isFalse();
+    assertThat(plan.insertSql()).isEqualTo("INSERT INTO \"readings\" AS \"loom$target\" (\"device_id\", \"timestamp\","
+        + " \"value\") SELECT"
         + " \"device_id\", \"timestamp\", \"value\" FROM " + stage + " WHERE \"loom$seq\" >= ? AND \"loom$seq\" < ?"
         + " ON CONFLICT (\"device_id\", \"timestamp\") DO NOTHING");
   }
 
   @Test
-  void update_setsMappedNonKeyColumns() {
+  void update_setsMappedNonKeyColumns_unlessTheStoredValuesAreIdentical() {
     TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.UPDATE),
         readings(PK, col("note", "text", PgTypes.TEXT, false, false)), NO_CASTS);
 
     assertThat(plan.path()).isEqualTo(TablePlan.Path.UPDATE);
-    assertThat(plan.insertSql()).endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO UPDATE SET \"value\" = EXCLUDED.\"value\"");
+    assertThat(plan.directFirst()).isTrue();
+    assertThat(plan.skipsUnchanged()).isTrue();
+    assertThat(plan.insertsEveryRow()).isFalse();
+    assertThat(plan.insertSql()).endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO UPDATE SET \"value\" = EXCLUDED.\"value\""
+        + " WHERE NOT (ROW(\"loom$target\".\"value\")::record *= ROW(EXCLUDED.\"value\")::record)");
+    assertThat(plan.description()).isEqualTo("update: binary COPY straight into readings inside a savepoint; on a key"
+        + " conflict, COPY into a staging table and INSERT ... ON CONFLICT (device_id, timestamp) DO UPDATE SET the mapped"
+        + " non-key columns, skipping rows whose stored values are identical");
+  }
+
+  @Test
+  void replace_everyColumnMapped_skipsIdenticalRows() {
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.REPLACE), readings(PK), NO_CASTS);
+
+    assertThat(plan.skipsUnchanged()).isTrue();
+    assertThat(plan.insertSql()).endsWith(" DO UPDATE SET \"value\" = EXCLUDED.\"value\""
+        + " WHERE NOT (ROW(\"loom$target\".\"value\")::record *= ROW(EXCLUDED.\"value\")::record)");
+  }
+
+  @Test
+  void update_withACast_goesThroughStagingOnly() {
+    Map<String, TableMetadata.ColumnInfo> columns = new LinkedHashMap<>();
+    columns.put("id", col("id", "bigint", PgTypes.INT8, true, false));
+    columns.put("addr", col("addr", "inet", 869, false, false));
+    TableTarget target = new TableTarget("hosts", List.of(new Column(0, "id", DataType.INTEGER, null),
+        new Column(1, "addr", DataType.STRING, null)), List.of("id"), ConflictStrategy.UPDATE, null);
+    TablePlan plan = TablePlan.build(target, new TableMetadata("hosts", true, 'r', columns,
+        List.of(new TableMetadata.UniqueIndex("hosts_pkey", true, List.of("id"), false, false))),
+        (from, to) -> from.equals("text") && to.equals("inet"));
+
+    assertThat(plan.directFirst()).isFalse();
+    assertThat(plan.description()).startsWith("update: binary COPY into a staging table, then INSERT ... ON CONFLICT (id)");
   }
 
   @Test
@@ -88,6 +123,8 @@ class TablePlanTest {
 
     assertThat(plan.insertSql()).endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO UPDATE SET \"value\" ="
         + " EXCLUDED.\"value\", \"note\" = DEFAULT");
+    assertThat(plan.skipsUnchanged()).as("a default may be volatile: replace rewrites the row").isFalse();
+    assertThat(plan.insertsEveryRow()).isTrue();
   }
 
   @Test
@@ -95,8 +132,9 @@ class TablePlanTest {
     TableTarget keyOnly = new TableTarget("readings", List.of(new Column(0, "device_id", DataType.STRING, null),
         new Column(1, "timestamp", DataType.TIMESTAMP, null)), KEY, ConflictStrategy.UPDATE, null);
 
-    assertThat(TablePlan.build(keyOnly, readings(PK), NO_CASTS).insertSql())
-        .endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO NOTHING");
+    TablePlan plan = TablePlan.build(keyOnly, readings(PK), NO_CASTS);
+    assertThat(plan.insertSql()).endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO NOTHING");
+    assertThat(plan.insertsEveryRow()).isFalse();
   }
 
   @Test
