@@ -874,10 +874,9 @@ public final class LoomConsumer implements AdminBackend, AutoCloseable {
     }
 
     /**
-     * The batches being filled (all writers together) are written once their encoded rows plus the raw
-     * messages they hold (kept for dead letters) reach this many bytes; default 16 MiB. Bounds memory
-     * whatever the input rate: at most twice this is held, the batches being written and those being
-     * filled.
+     * The batches are written once the encoded rows plus the raw messages (kept for dead letters) of all
+     * batches held, being filled or being written by any writer, reach this many bytes; default 16 MiB.
+     * Bounds memory whatever the input rate.
      */
     public Builder maxBatchBytes(long bytes) {
       if (bytes < 1024) {

@@ -49,20 +49,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The poll loop: the one thread that owns the {@link Consumer}. It polls and maps each message into
  * the batch of the partition's <em>lane</em>, with the route looked up once per partition and poll.
- * When a lane's batch is full, or the batches have lingered long enough, every lane's batch is handed
- * to the lane's writer thread — rows, offsets and dead letters of that lane's partitions in one
- * database transaction — while the loop goes on polling and mapping into fresh batches. The outcome of
- * those writes is applied on the loop's thread (stored positions, an advisory {@code commitAsync} to
- * Kafka) before the next batches are handed over.
+ * When a lane's batch is full or has lingered long enough, it is handed to the lane's writer thread —
+ * rows, offsets and dead letters of that lane's partitions in one database transaction — while the
+ * loop goes on polling and mapping into a fresh batch. The outcome of a lane's write is applied on the
+ * loop's thread (stored positions, an advisory {@code commitAsync} to Kafka) before that lane's next
+ * batch is handed over; the lanes do not wait for each other.
  *
  * <p>Design note. Each assigned partition belongs to one lane for as long as it is assigned, and a lane
  * writes one batch at a time, in order; so every partition's messages are stored in offset order, one
  * transaction per batch, and the offsets stored with the rows stay the one source of positions (read on
- * assignment, after an offset conflict, and after a batch is dropped). At most two sets of batches
- * exist: the one being written and the one being filled. A write that fails keeps its batch, drops the
- * batches being filled (their partitions are sought back to their first offsets, so those messages are
- * read again, never buffered) and pauses every partition; the loop keeps polling (so the member stays in
- * the group) and retries the kept batches with backoff. When dead letters cannot be published, that
+ * assignment, after an offset conflict, and after a batch is dropped). A lane holds at most two
+ * batches: the one being written and the one being filled. A write that fails keeps its batch, drops
+ * the lane's batch being filled (its partitions are sought back to their first offsets, so those
+ * messages are read again, never buffered) and pauses every partition; the loop keeps polling (so the
+ * member stays in the group) and retries the kept batches with backoff. When dead letters cannot be published, that
  * batch is dropped and read again, and only the partitions whose dead-letter topic failed stop for a
  * backoff, so one unwritable topic does not hold up the others. Revocation, configuration swaps and
  * shutdown first wait for the write in flight and write what is being filled (if that fails the batches
@@ -86,8 +86,8 @@ public final class ConsumerLoop implements Runnable {
    *
    * @param groupId the consumer group, also the key of the stored offsets
    * @param maxBatchRows a lane's batch is written once it holds this many rows
-   * @param maxBatchBytes the batches being filled are written once their encoded rows plus the raw
-   *     messages they hold reach this size (all lanes together)
+   * @param maxBatchBytes the batches are written once the encoded rows plus the raw messages of all
+   *     batches held (being filled or being written, all lanes) reach this size
    * @param linger how long a partly filled batch waits for more messages
    * @param pollTimeout how long one poll waits for messages
    * @param backoff waits between retries of a failed write or offset read
@@ -174,6 +174,8 @@ public final class ConsumerLoop implements Runnable {
     final List<DeadLetter> mappingDeadLetters = new ArrayList<>();
     boolean mappingDeadLettersPublished;
     long rawBytes;
+    /** Encoded rows plus raw messages, fixed when the batch is handed to its writer. */
+    long writtenBytes;
 
     Batch(SinkBatch rows) {
       this.rows = rows;
@@ -189,6 +191,7 @@ public final class ConsumerLoop implements Runnable {
       mappingDeadLetters.clear();
       mappingDeadLettersPublished = false;
       rawBytes = 0;
+      writtenBytes = 0;
     }
   }
 
@@ -201,6 +204,10 @@ public final class ConsumerLoop implements Runnable {
     Batch filling;
     Batch writing;
     Batch spare;
+    /** The write of {@link #writing}, while it runs. */
+    Future<Attempt> inFlight;
+    /** When the first message entered {@link #filling}; -1 while it is empty. */
+    long startedAt = -1;
     int partitionCount;
 
     Lane(int index, JdbcSink sink) {
@@ -234,10 +241,11 @@ public final class ConsumerLoop implements Runnable {
   private Set<String> subscribed = Set.of();
   private final Listener listener = new Listener();
   private final Lane[] lanes;
-  private List<Future<Attempt>> flight;
-  /** Partitions the last non-DONE outcome sought back itself (or left awaiting a position). */
+  /** Partitions a failed write sought back itself (or left awaiting a position) during the current poll's processing. */
   private final Set<TopicPartition> repositioned = new HashSet<>();
-  private long batchStartedAt = -1;
+  /** Failed writes settled but not yet counted: one retry round counts once. */
+  private final List<String> unsettledFailures = new ArrayList<>();
+  private RuntimeException unsettledError;
   private boolean retrying;
   private int writeFailures;
   private long nextWriteAttemptAt;
@@ -369,8 +377,11 @@ public final class ConsumerLoop implements Runnable {
     if (swap != null) {
       applySwap(swap);
     }
-    if (flight != null && flightDone()) {
-      settle();
+    for (Lane lane : lanes) {
+      if (lane.inFlight != null && lane.inFlight.isDone()) {
+        settle(lane);
+        afterSettling();
+      }
     }
     long now = clock.millis();
     releaseStopped(now);
@@ -381,9 +392,7 @@ public final class ConsumerLoop implements Runnable {
       resolvePositions();
     }
     if (subscribed.isEmpty()) {
-      if (flight != null) {
-        settle();
-      }
+      settleAll();
       waitIdle(settings.pollTimeout().toMillis());
       publishViews(false);
       return;
@@ -400,9 +409,7 @@ public final class ConsumerLoop implements Runnable {
     if (!records.isEmpty()) {
       process(records);
     }
-    if (lingerDue()) {
-      flush("linger " + settings.linger().toMillis() + " ms");
-    }
+    flushLingering();
     publishViews(false);
     logSummary();
   }
@@ -410,13 +417,16 @@ public final class ConsumerLoop implements Runnable {
   private long pollWaitMillis() {
     long now = clock.millis();
     long wait = settings.pollTimeout().toMillis();
-    if (flight != null) {
-      wait = Math.min(wait, IN_FLIGHT_POLL_MILLIS);
+    for (Lane lane : lanes) {
+      if (lane.inFlight != null) {
+        wait = Math.min(wait, IN_FLIGHT_POLL_MILLIS);
+      }
+      if (!retrying && lane.startedAt >= 0) {
+        wait = Math.min(wait, Math.max(0, lane.startedAt + settings.linger().toMillis() - now));
+      }
     }
     if (retrying) {
       wait = Math.min(wait, Math.max(0, nextWriteAttemptAt - now));
-    } else if (batchStartedAt >= 0) {
-      wait = Math.min(wait, Math.max(0, batchStartedAt + settings.linger().toMillis() - now));
     }
     if (positionFailures > 0) {
       wait = Math.min(wait, Math.max(0, nextPositionAttemptAt - now));
@@ -442,18 +452,28 @@ public final class ConsumerLoop implements Runnable {
     }
   }
 
-  private boolean lingerDue() {
-    return !retrying && batchStartedAt >= 0 && clock.millis() - batchStartedAt >= settings.linger().toMillis();
+  /** Hands over every lane's batch that has waited {@code linger} since its first message. */
+  private void flushLingering() {
+    if (retrying) {
+      return;
+    }
+    long now = clock.millis();
+    for (Lane lane : lanes) {
+      if (lane.startedAt >= 0 && now - lane.startedAt >= settings.linger().toMillis()) {
+        repositioned.clear();
+        flush(lane, "linger " + settings.linger().toMillis() + " ms");
+      }
+    }
   }
 
-  private boolean batchFull() {
+  /** The batches held, being filled or being written, add up to {@code maxBatchBytes}. */
+  private boolean bytesFull() {
     long bytes = 0;
     for (Lane lane : lanes) {
-      Batch b = lane.filling;
-      if (b.rows.rowCount() >= settings.maxBatchRows()) {
-        return true;
+      bytes += lane.filling.rows.byteSize() + lane.filling.rawBytes;
+      if (lane.writing != null) {
+        bytes += lane.writing.writtenBytes;
       }
-      bytes += b.rows.byteSize() + b.rawBytes;
     }
     return bytes >= settings.maxBatchBytes();
   }
@@ -477,6 +497,7 @@ public final class ConsumerLoop implements Runnable {
   }
 
   private void process(ConsumerRecords<byte[], byte[]> records) {
+    repositioned.clear();
     List<TopicPartition> polled = new ArrayList<>(records.partitions());
     for (int p = 0; p < polled.size(); p++) {
       TopicPartition tp = polled.get(p);
@@ -491,21 +512,24 @@ public final class ConsumerLoop implements Runnable {
       for (int i = 0; i < list.size(); i++) {
         add(route, tp, ps, list.get(i));
         added++;
-        if (batchFull()) {
-          Outcome outcome = flush("batch limit");
-          if (outcome != Outcome.DONE) {
-            metrics.consumed(tp.topic(), added);
-            messagesSinceSummary += added;
-            rewindUnprocessed(records, polled, p, i + 1);
-            return;
-          }
+        Outcome outcome = Outcome.DONE;
+        if (ps.lane.filling.rows.rowCount() >= settings.maxBatchRows()) {
+          outcome = flush(ps.lane, "batch limit");
+        } else if (bytesFull()) {
+          outcome = flushAll("byte limit");
+        }
+        if (outcome != Outcome.DONE) {
+          metrics.consumed(tp.topic(), added);
+          messagesSinceSummary += added;
+          rewindUnprocessed(records, polled, p, i + 1);
+          return;
         }
       }
       metrics.consumed(tp.topic(), added);
       messagesSinceSummary += added;
     }
     if (settings.linger().isZero() && !fillingEmpty()) {
-      flush("poll");
+      flushAll("poll");
     }
   }
 
@@ -544,10 +568,10 @@ public final class ConsumerLoop implements Runnable {
   }
 
   private void add(Route route, TopicPartition tp, PartitionState ps, ConsumerRecord<byte[], byte[]> record) {
-    if (batchStartedAt < 0) {
-      batchStartedAt = clock.millis();
-    }
     Batch b = ps.lane.filling;
+    if (ps.lane.startedAt < 0) {
+      ps.lane.startedAt = clock.millis();
+    }
     PartitionBatch pb = b.partitions.get(tp);
     if (pb == null) {
       pb = new PartitionBatch(record.offset());
@@ -574,75 +598,81 @@ public final class ConsumerLoop implements Runnable {
   // Writing
 
   /**
-   * Applies the outcome of the write in flight, then hands every lane's non-empty batch to its writer
-   * and returns at once. Returns the outcome of the write that was in flight: on anything but DONE the
-   * batches being filled were dropped (their partitions sought back, see {@link #repositioned}) and
-   * nothing was handed over.
+   * Applies the outcome of the lane's write in flight (waiting for it), then hands the lane's batch to
+   * its writer and returns at once. Returns the outcome of the write that was in flight: on anything but
+   * DONE the lane's batch being filled was dropped (its partitions sought back, see {@link #repositioned})
+   * and nothing was handed over.
    */
-  private Outcome flush(String why) {
-    Outcome previous = settle();
-    if (previous != Outcome.DONE || retrying || fillingEmpty()) {
+  private Outcome flush(Lane lane, String why) {
+    Outcome previous = settle(lane);
+    afterSettling();
+    if (previous != Outcome.DONE || retrying || lane.filling.isEmpty()) {
       return previous;
     }
     ActiveConfig cfg = config;
-    List<Future<Attempt>> submitted = new ArrayList<>(lanes.length);
-    for (Lane lane : lanes) {
-      if (lane.filling.isEmpty()) {
-        continue;
-      }
-      Batch b = lane.filling;
-      lane.writing = b;
-      lane.filling = lane.spare;
-      lane.spare = null;
-      submitted.add(writerThreads.submit(() -> attempt(lane, b, cfg, why)));
-    }
-    flight = submitted;
-    batchStartedAt = -1;
+    Batch b = lane.filling;
+    b.writtenBytes = b.rows.byteSize() + b.rawBytes;
+    lane.writing = b;
+    lane.filling = lane.spare;
+    lane.spare = null;
+    lane.startedAt = -1;
+    lane.inFlight = writerThreads.submit(() -> attempt(lane, b, cfg, why));
     return Outcome.DONE;
   }
 
+  /** {@link #flush(Lane, String)} of every lane; the worst outcome. */
+  private Outcome flushAll(String why) {
+    Outcome outcome = Outcome.DONE;
+    for (Lane lane : lanes) {
+      outcome = worse(outcome, flush(lane, why));
+    }
+    return outcome;
+  }
+
   /**
-   * Waits for the write in flight, writes the kept batches if a write failed before, then writes what
+   * Waits for the writes in flight, writes the kept batches if a write failed before, then writes what
    * is being filled and waits for it. FAILED: some batch is kept for a retry.
    */
   private Outcome writeEverything(String why) {
-    Outcome outcome = settle();
+    Outcome outcome = settleAll();
     if (retrying) {
       outcome = worse(outcome, retryKept());
       if (retrying) {
         return Outcome.FAILED;
       }
     }
-    outcome = worse(outcome, flush(why));
-    return worse(outcome, settle());
+    outcome = worse(outcome, flushAll(why));
+    return worse(outcome, settleAll());
   }
 
   /** Writes the batches kept after a failed write, all lanes in parallel, and waits for them. */
   private Outcome retryKept() {
+    settleAll();
     ActiveConfig cfg = config;
-    List<Future<Attempt>> submitted = new ArrayList<>(lanes.length);
+    boolean any = false;
     for (Lane lane : lanes) {
       Batch b = lane.writing;
       if (b != null) {
-        submitted.add(writerThreads.submit(() -> attempt(lane, b, cfg, "retry")));
+        lane.inFlight = writerThreads.submit(() -> attempt(lane, b, cfg, "retry"));
+        any = true;
       }
     }
-    if (submitted.isEmpty()) {
+    if (!any) {
       resetRetry();
       syncPause();
       return Outcome.DONE;
     }
-    flight = submitted;
-    return settle();
+    return settleAll();
   }
 
-  private boolean flightDone() {
-    for (Future<Attempt> f : flight) {
-      if (!f.isDone()) {
-        return false;
-      }
+  /** Waits for every write in flight and applies the outcomes; the worst one. */
+  private Outcome settleAll() {
+    Outcome outcome = Outcome.DONE;
+    for (Lane lane : lanes) {
+      outcome = worse(outcome, settle(lane));
     }
-    return true;
+    afterSettling();
+    return outcome;
   }
 
   private static Outcome worse(Outcome a, Outcome b) {
@@ -686,71 +716,64 @@ public final class ConsumerLoop implements Runnable {
   }
 
   /**
-   * Waits for the write in flight and applies its outcome on the loop's thread. When a lane's write
-   * did not succeed, the batches being filled are dropped first (they continue the same partitions;
-   * sought back to their first offsets) and every partition pauses; a failed batch is kept for a retry.
+   * Waits for the lane's write in flight, if any, and applies its outcome on the loop's thread. When
+   * the write did not succeed, the lane's batch being filled is dropped first (it continues the same
+   * partitions; sought back to its first offsets); a failed batch is kept for a retry, which {@link
+   * #afterSettling} schedules.
    */
-  private Outcome settle() {
-    List<Future<Attempt>> f = flight;
-    repositioned.clear();
+  private Outcome settle(Lane lane) {
+    Future<Attempt> f = lane.inFlight;
     if (f == null) {
       return Outcome.DONE;
     }
-    flight = null;
-    List<Attempt> attempts = new ArrayList<>(f.size());
-    for (Future<Attempt> future : f) {
-      attempts.add(join(future));
+    lane.inFlight = null;
+    Attempt a = join(f);
+    countMappingDeadLetters(a);
+    if (a.error() == null) {
+      stored(a);
+      return Outcome.DONE;
     }
-    boolean anyFailed = false;
-    for (Attempt a : attempts) {
-      anyFailed |= a.error() != null;
+    abandon(lane.filling, Set.of(), "a write before it failed");
+    lane.startedAt = -1;
+    Outcome outcome = failedAttempt(a);
+    if (outcome == Outcome.FAILED) {
+      Batch b = a.batch();
+      unsettledFailures.add("batch of " + b.rows.messageCount() + " messages (" + b.rows.rowCount() + " rows) on "
+          + describe(b.partitions.keySet()) + " not stored: " + a.error().getMessage());
+      unsettledError = unsettledError == null ? a.error() : unsettledError;
     }
-    if (anyFailed) {
-      for (Lane lane : lanes) {
-        abandon(lane.filling, Set.of(), "a write before it failed");
-      }
-      batchStartedAt = -1;
+    syncPause();
+    if (awaitingPositions()) {
+      resolvePositions();
     }
-    Outcome outcome = Outcome.DONE;
-    List<String> failures = new ArrayList<>();
-    RuntimeException firstFailure = null;
-    for (Attempt a : attempts) {
-      countMappingDeadLetters(a);
-      if (a.error() == null) {
-        stored(a);
-        continue;
-      }
-      Outcome o = failedAttempt(a);
-      if (o == Outcome.FAILED) {
-        Batch b = a.batch();
-        failures.add("batch of " + b.rows.messageCount() + " messages (" + b.rows.rowCount() + " rows) on "
-            + describe(b.partitions.keySet()) + " not stored: " + a.error().getMessage());
-        firstFailure = firstFailure == null ? a.error() : firstFailure;
-      }
-      outcome = worse(outcome, o);
-    }
-    if (!failures.isEmpty()) {
+    return outcome;
+  }
+
+  /**
+   * After one or more {@link #settle}s: schedules the retry of the batches that failed (one attempt
+   * counted however many lanes failed), or ends the retry once no batch is kept.
+   */
+  private void afterSettling() {
+    if (!unsettledFailures.isEmpty()) {
       writeFailures++;
       Duration wait = settings.backoff().after(writeFailures);
       nextWriteAttemptAt = clock.millis() + wait.toMillis();
-      state.error(firstFailure);
+      state.error(unsettledError);
       retrying = true;
-      LOG.warn("{}; {} paused, attempt {} failed, next in {} ms", String.join("; ", failures),
+      LOG.warn("{}; {} paused, attempt {} failed, next in {} ms", String.join("; ", unsettledFailures),
           partitions.isEmpty() ? "no partitions" : "all " + partitions.size() + " partitions", writeFailures,
           wait.toMillis());
+      unsettledFailures.clear();
+      unsettledError = null;
+      updateRunState();
+      syncPause();
     } else if (retrying && noneKept()) {
       LOG.info("writing resumed after {} failed attempt(s); partitions resumed", writeFailures);
       resetRetry();
       syncPause();
+    } else if (!retrying && state.runState() == RunState.RETRYING) {
+      updateRunState();
     }
-    updateRunState();
-    if (anyFailed) {
-      syncPause();
-      if (awaitingPositions()) {
-        resolvePositions();
-      }
-    }
-    return outcome;
   }
 
   private static Attempt join(Future<Attempt> future) {
@@ -778,7 +801,7 @@ public final class ConsumerLoop implements Runnable {
 
   private boolean noneKept() {
     for (Lane lane : lanes) {
-      if (lane.writing != null) {
+      if (lane.writing != null && lane.inFlight == null) {
         return false;
       }
     }
@@ -1000,13 +1023,13 @@ public final class ConsumerLoop implements Runnable {
   private void abandonAll(Collection<TopicPartition> leaving, String why) {
     for (Lane lane : lanes) {
       abandon(lane.filling, leaving, why);
+      lane.startedAt = -1;
       if (lane.writing != null) {
         Batch kept = lane.writing;
         abandon(kept, leaving, why);
         release(lane, kept);
       }
     }
-    batchStartedAt = -1;
     resetRetry();
     syncPause();
   }
@@ -1243,7 +1266,7 @@ public final class ConsumerLoop implements Runnable {
         return;
       }
       if (lost.stream().anyMatch(ConsumerLoop.this::holds)) {
-        settle();
+        settleAll();
         abandonAll(lost, "partitions lost; their new owner reads them from the stored offsets");
       }
       forget(lost);
@@ -1383,7 +1406,7 @@ public final class ConsumerLoop implements Runnable {
     int n = 0;
     for (Lane lane : lanes) {
       n += lane.filling.rows.messageCount();
-      if (lane.writing != null && flight == null) {
+      if (lane.writing != null && lane.inFlight == null) {
         n += lane.writing.rows.messageCount();
       }
     }

@@ -145,8 +145,8 @@ public final class Setting<T> {
   public static final Setting<Long> BATCH_MAX_BYTES = new Setting<>(
       "loom.batch.max-bytes", "LOOM_BATCH_MAX_BYTES", "--batch-max-bytes", Group.BATCHING,
       ValueType.byteSize(), "16MB", false,
-      "The batches being filled are written once their messages add up to this many bytes; bounds memory whatever"
-          + " the input rate (at most twice this is held: the batches being written and those being filled).");
+      "Batches are written once all the batches held (being filled or being written) add up to this many bytes;"
+          + " bounds memory whatever the input rate.");
 
   /** How many connections write batches in parallel. */
   public static final Setting<Integer> BATCH_WRITERS = new Setting<>(
