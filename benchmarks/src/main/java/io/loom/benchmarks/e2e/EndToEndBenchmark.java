@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  *       after {@code --warmup-runs W} unreported rounds that warm the JIT up (default 1);
  *   <li>{@code --variants a,b} a subset of {@link Variant} names; {@code --output FILE} the Markdown file
  *       whose {@code e2e:start/end} section is rewritten (default {@code benchmarks/results/e2e.md});
- *   <li>{@code --batch-rows N}, {@code --linger-ms N}: Loom's batch settings (default: the builder's);
+ *   <li>{@code --batch-rows N}, {@code --writers N}, {@code --linger-ms N}: Loom's batch settings (default:
+ *       the builder's);
  *   <li>{@code --kafka key=value} (repeatable): a consumer property for Loom and the hand-written consumer,
  *       e.g. {@code max.poll.records=5000}.
  * </ul>
@@ -97,19 +98,23 @@ public final class EndToEndBenchmark {
    *     long-running service does
    * @param variants the variants, run in this order in every round
    * @param batchRows Loom's {@code maxBatchRows}, or 0 for the builder's default
+   * @param writers Loom's {@code writers}, or 0 for the builder's default
    * @param lingerMillis Loom's linger, or -1 for the builder's default
    * @param kafkaProperties consumer properties given to Loom and to the hand-written consumer
    * @param output the Markdown file to write, or null to write none
    * @param command the command line to quote in the results
    */
-  public record Options(long messages, int runs, int warmupRuns, List<Variant> variants, int batchRows, long lingerMillis,
-      Map<String, String> kafkaProperties, Path output, String command) {
+  public record Options(long messages, int runs, int warmupRuns, List<Variant> variants, int batchRows, int writers,
+      long lingerMillis, Map<String, String> kafkaProperties, Path output, String command) {
     public Options {
       if (messages < 1) {
         throw new IllegalArgumentException("messages was " + messages + " but it must be at least 1");
       }
       if (runs < 1) {
         throw new IllegalArgumentException("runs was " + runs + " but it must be at least 1");
+      }
+      if (writers < 0) {
+        throw new IllegalArgumentException("writers was " + writers + " but it must not be negative");
       }
       if (warmupRuns < 0) {
         throw new IllegalArgumentException("warmupRuns was " + warmupRuns + " but it must not be negative");
@@ -120,7 +125,7 @@ public final class EndToEndBenchmark {
 
     /** The defaults: 1,000,000 messages, a warm-up round then 2 rounds of every variant, Loom's default settings. */
     public static Options defaults() {
-      return new Options(1_000_000, 2, 1, List.of(Variant.values()), 0, -1, Map.of(),
+      return new Options(1_000_000, 2, 1, List.of(Variant.values()), 0, 0, -1, Map.of(),
           Path.of("benchmarks/results/e2e.md"), "benchmarks/run-e2e");
     }
 
@@ -132,6 +137,7 @@ public final class EndToEndBenchmark {
       int warmupRuns = o.warmupRuns;
       List<Variant> variants = o.variants;
       int batchRows = o.batchRows;
+      int writers = o.writers;
       long linger = o.lingerMillis;
       Map<String, String> kafka = new LinkedHashMap<>();
       Path output = o.output;
@@ -146,6 +152,7 @@ public final class EndToEndBenchmark {
           case "--runs" -> runs = (int) number(name, value);
           case "--warmup-runs" -> warmupRuns = (int) number(name, value);
           case "--batch-rows" -> batchRows = (int) number(name, value);
+          case "--writers" -> writers = (int) number(name, value);
           case "--linger-ms" -> linger = number(name, value);
           case "--output" -> output = Path.of(value);
           case "--variants" -> {
@@ -168,10 +175,11 @@ public final class EndToEndBenchmark {
             kafka.put(value.substring(0, eq), value.substring(eq + 1));
           }
           default -> throw new IllegalArgumentException("unknown option " + name + "; known: --messages --runs"
-              + " --warmup-runs --variants --batch-rows --linger-ms --kafka --output");
+              + " --warmup-runs --variants --batch-rows --writers --linger-ms --kafka --output");
         }
       }
-      return new Options(messages, runs, warmupRuns, variants, batchRows, linger, kafka, output, command);
+      return new Options(messages, runs, warmupRuns, variants, batchRows, writers, linger, kafka, output,
+          command);
     }
 
     private static long number(String name, String value) {
@@ -396,6 +404,9 @@ public final class EndToEndBenchmark {
           .kafkaProperties(options.kafkaProperties());
       if (options.batchRows() > 0) {
         builder.maxBatchRows(options.batchRows());
+      }
+      if (options.writers() > 0) {
+        builder.writers(options.writers());
       }
       if (options.lingerMillis() >= 0) {
         builder.linger(Duration.ofMillis(options.lingerMillis()));

@@ -66,6 +66,7 @@ final class Report {
         .append(options.warmupRuns()).append(" warm-up round(s) not reported, then ").append(options.runs())
         .append(" round(s) of every variant, interleaved; Loom settings: ")
         .append(options.batchRows() > 0 ? "maxBatchRows " + options.batchRows() : "default batch size")
+        .append(options.writers() > 0 ? ", writers " + options.writers() : ", default writers")
         .append(options.lingerMillis() >= 0 ? ", linger " + options.lingerMillis() + " ms" : "")
         .append(options.kafkaProperties().isEmpty() ? "" : ", Kafka " + options.kafkaProperties()).append("\n\n");
 

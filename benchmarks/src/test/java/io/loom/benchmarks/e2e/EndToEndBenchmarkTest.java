@@ -26,7 +26,7 @@ class EndToEndBenchmarkTest {
   void run_smallWorkload_everyVariantStoresEveryMessage_andTheResultsAreWritten(@TempDir Path dir) throws Exception {
     Path output = dir.resolve("e2e.md");
     Files.writeString(output, "# Analysis kept\n\n" + Report.START + "\nold\n" + Report.END + "\n\nMore analysis.\n");
-    EndToEndBenchmark.Options options = new EndToEndBenchmark.Options(5_000, 1, 0, List.of(Variant.values()), 1_000, 50,
+    EndToEndBenchmark.Options options = new EndToEndBenchmark.Options(5_000, 1, 0, List.of(Variant.values()), 1_000, 2, 50,
         Map.of("max.poll.records", "1000"), output, "test");
 
     List<Measurement> measurements = EndToEndBenchmark.run(TestPostgres.shared(), TestKafka.shared(), options);

@@ -452,15 +452,18 @@ public final class ConsumerLoop implements Runnable {
     }
   }
 
-  /** Hands over every lane's batch that has waited {@code linger} since its first message. */
+  /**
+   * Hands over every lane's batch that has waited {@code linger} since its first message, unless the
+   * lane is still writing (then it is handed over once that write is done, without holding up the poll).
+   */
   private void flushLingering() {
     if (retrying) {
       return;
     }
     long now = clock.millis();
     for (Lane lane : lanes) {
-      if (lane.startedAt >= 0 && now - lane.startedAt >= settings.linger().toMillis()) {
-        repositioned.clear();
+      boolean writing = lane.inFlight != null && !lane.inFlight.isDone();
+      if (!writing && lane.startedAt >= 0 && now - lane.startedAt >= settings.linger().toMillis()) {
         flush(lane, "linger " + settings.linger().toMillis() + " ms");
       }
     }
