@@ -74,13 +74,15 @@ class EndToEndBenchmarkTest {
   void parse_unknownOption_namesItAndTheKnownOnes() {
     assertThatThrownBy(() -> EndToEndBenchmark.Options.parse(new String[] {"--rows", "5"}, "x"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("unknown option --rows; known: --messages --runs --warmup-runs --variants --batch-rows --linger-ms --kafka --output");
+        .hasMessage("unknown option --rows; known: --messages --runs --warmup-runs --variants --batch-rows --writers"
+            + " --linger-ms --kafka --output");
     assertThatThrownBy(() -> EndToEndBenchmark.Options.parse(new String[] {"--variants", "loom_ignore,fast"}, "x"))
         .hasMessage("--variants named 'fast' but it must be one of [CEILING_KEYED, CEILING_APPEND, LOOM_IGNORE,"
             + " LOOM_APPEND, LOOM_UPDATE, HAND_WRITTEN]");
     EndToEndBenchmark.Options options = EndToEndBenchmark.Options.parse(new String[] {"--messages", "5_000",
-        "--variants", "loom_append", "--kafka", "max.poll.records=5000"}, "cmd");
+        "--variants", "loom_append", "--kafka", "max.poll.records=5000", "--writers", "3"}, "cmd");
     assertThat(options.messages()).isEqualTo(5_000);
+    assertThat(options.writers()).isEqualTo(3);
     assertThat(options.variants()).containsExactly(Variant.LOOM_APPEND);
     assertThat(options.kafkaProperties()).containsEntry("max.poll.records", "5000");
   }
