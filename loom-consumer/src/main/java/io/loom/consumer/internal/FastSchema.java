@@ -149,8 +149,14 @@ final class FastSchema {
       return delimited || pos == end || isSpace(b[pos]);
     }
 
+    /** Drops the message, and a decode buffer grown by an unusually long string (with the matchers that view it). */
     void release() {
       b = null;
+      if (chars.length > 16_384) {
+        chars = new char[64];
+        charView = CharBuffer.wrap(chars);
+        matchers.clear();
+      }
     }
 
     private static boolean isSpace(int c) {

@@ -248,6 +248,17 @@ class FastSchemaTest {
   }
 
   @Test
+  void aLongDecodedString_doesNotDisturbTheNextMessages() {
+    FastSchema fast = new SchemaChecks().compile("{\"items\":{\"pattern\":\"(?i)^A+$\"}}").fast();
+    String longText = "a\\u0041".repeat(10_000);
+
+    assertThat(fast.valid(bytes("[\"" + longText + "\",\"aA\"]"))).isTrue();
+    assertThat(fast.valid(bytes("[\"" + longText + "b\"]"))).isFalse();
+    assertThat(fast.valid(bytes("[\"a\\u0041\",\"AAA\"]"))).isTrue();
+    assertThat(fast.valid(bytes("[\"ab\"]"))).isFalse();
+  }
+
+  @Test
   void nesting_deeperThanTheLimit_isLeftToNetworknt() {
     FastSchema fast = new SchemaChecks().compile("{\"type\":\"array\"}").fast();
 
