@@ -4,8 +4,11 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.io.NumberOutput;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.SpecVersion;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,6 +68,7 @@ final class FastSchema {
   private static final int MAX_STRING_BYTES = 20_000_000;
   private static final double[] POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
       1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final ThreadLocal<Reader> READERS = ThreadLocal.withInitial(Reader::new);
 
   private final Node root;
@@ -120,11 +124,10 @@ final class FastSchema {
     private int pos;
     private int end;
     private int depth;
-    /** The last string or name read: its raw bytes between the quotes, whether it holds escapes, its hash (names). */
+    /** The last string or name read: its raw bytes between the quotes, and whether it holds escapes. */
     private int textStart;
     private int textEnd;
     private boolean escaped;
-    private int hash;
     /** The last number read: its bytes, and whether it has a fraction or an exponent. */
     private int numberStart;
     private int numberEnd;
@@ -194,7 +197,7 @@ final class FastSchema {
         case '[':
           return (n == null || ((n.types & ARRAY) != 0 && n.enumValues == null)) && array(n);
         case '"':
-          return text() && (n == null || string(n));
+          return text(MAX_STRING_BYTES) && (n == null || string(n));
         case 't':
           return literal("rue") && (n == null || ((n.types & BOOLEAN) != 0
               && (n.enumValues == null || n.enumValues.contains(Boolean.TRUE))));
@@ -217,13 +220,13 @@ final class FastSchema {
       int c = next();
       if (c != '}') {
         while (true) {
-          if (c != '"' || !name() || next() != ':') {
+          if (c != '"' || !text(MAX_NAME_BYTES) || next() != ':') {
             return false;
           }
           Node child = null;
           if (n != null) {
             child = n.additional;
-            Field field = n.fields == null ? null : escaped ? n.fields.get(decodedString()) : n.names.find(b, textStart, textEnd, hash);
+            Field field = n.fields == null ? null : escaped ? n.fields.get(decodedString()) : n.names.find(b, textStart, textEnd);
             if (field != null) {
               found |= field.requiredBit;
               if (field.node != null) {
@@ -287,91 +290,55 @@ final class FastSchema {
       return true;
     }
 
-    /** Reads a member name (after its opening quote), with the hash {@link ByteTable} looks it up by. */
-    private boolean name() {
+    /**
+     * Reads a string or member name (after its opening quote) of at most {@code maxBytes} bytes: eight
+     * bytes at a time while none of them is a quote, a backslash, a control character or non-ASCII
+     * (SWAR: the lowest flagged byte of each test is exact), then the special byte itself.
+     */
+    private boolean text(int maxBytes) {
       byte[] b = this.b;
+      int end = this.end;
       int start = pos;
       int i = start;
-      int h = 0;
       boolean esc = false;
       while (true) {
-        if (i >= end) {
+        if (i + 8 <= end) {
+          long w = (long) LONGS.get(b, i);
+          long quote = w ^ 0x2222222222222222L;
+          long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
+          long special = (((quote - 0x0101010101010101L) & ~quote) | ((backslash - 0x0101010101010101L) & ~backslash)
+              | ((w - 0x2020202020202020L) & ~w) | w) & 0x8080808080808080L;
+          if (special == 0) {
+            i += 8;
+            continue;
+          }
+          i += Long.numberOfTrailingZeros(special) >>> 3;
+        } else if (i >= end) {
           return false;
         }
         int c = b[i];
-        if (c >= 0x20) { // ASCII from the space up (bytes above 0x7F are negative)
-          if (c == '"') {
-            break;
-          }
-          if (c == '\\') {
-            esc = true;
-            i = escape(i + 1);
-            if (i < 0) {
-              return false;
-            }
-          } else {
-            h = 31 * h + c;
-            i++;
+        if (c == '"') {
+          break;
+        }
+        if (c == '\\') {
+          esc = true;
+          i = escape(i + 1);
+          if (i < 0) {
+            return false;
           }
         } else if (c < 0) {
           int n = utf8Length(b, i, end);
           if (n == 0) {
             return false;
           }
-          for (int k = 0; k < n; k++) {
-            h = 31 * h + b[i + k];
-          }
           i += n;
-        } else {
+        } else if (c < 0x20) {
           return false; // a control character
-        }
-      }
-      if (i - start > MAX_NAME_BYTES) {
-        return false;
-      }
-      textStart = start;
-      textEnd = i;
-      escaped = esc;
-      hash = h;
-      pos = i + 1;
-      return true;
-    }
-
-    /** Reads a string value (after its opening quote). */
-    private boolean text() {
-      byte[] b = this.b;
-      int start = pos;
-      int i = start;
-      boolean esc = false;
-      while (true) {
-        if (i >= end) {
-          return false;
-        }
-        int c = b[i];
-        if (c >= 0x20) {
-          if (c == '"') {
-            break;
-          }
-          if (c == '\\') {
-            esc = true;
-            i = escape(i + 1);
-            if (i < 0) {
-              return false;
-            }
-          } else {
-            i++;
-          }
-        } else if (c < 0) {
-          int n = utf8Length(b, i, end);
-          if (n == 0) {
-            return false;
-          }
-          i += n;
         } else {
-          return false;
+          i++;
         }
       }
-      if (i - start > MAX_STRING_BYTES) {
+      if (i - start > maxBytes) {
         return false;
       }
       textStart = start;
@@ -477,7 +444,7 @@ final class FastSchema {
       }
       if (n.enumValues != null) {
         boolean listed = escaped ? n.enumValues.contains(decodedString())
-            : n.enumStrings != null && n.enumStrings.find(b, textStart, textEnd, ByteTable.hash(b, textStart, textEnd)) != null;
+            : n.enumStrings != null && n.enumStrings.find(b, textStart, textEnd) != null;
         if (!listed) {
           return false;
         }
@@ -773,9 +740,8 @@ final class FastSchema {
   }
 
   /**
-   * Strings by their UTF-8 bytes, looked up without decoding them: open addressing on the hash
-   * {@code h = 31 * h + byte} (signed bytes), which {@link Reader} computes for names as it reads them.
-   * Only strings that are well-formed UTF-16 are put in (others cannot be written as raw UTF-8; an
+   * Strings by their UTF-8 bytes, looked up without decoding them: open addressing on a hash of the
+   * length and three of the bytes (constant time; the bytes are then compared). Only strings that are well-formed UTF-16 are put in (others cannot be written as raw UTF-8; an
    * escaped key or value is looked up by its decoded {@code String} instead). Immutable.
    */
   private static final class ByteTable<V> {
@@ -796,7 +762,7 @@ final class FastSchema {
         }
         byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
         int h = hash(bytes, 0, bytes.length);
-        int i = spread(h) & mask;
+        int i = h & mask;
         while (keys[i] != null) {
           i = (i + 1) & mask;
         }
@@ -807,20 +773,18 @@ final class FastSchema {
     }
 
     static int hash(byte[] b, int from, int to) {
-      int h = 0;
-      for (int i = from; i < to; i++) {
-        h = 31 * h + b[i];
+      int length = to - from;
+      if (length == 0) {
+        return 0;
       }
-      return h;
-    }
-
-    private static int spread(int h) {
+      int h = length * 0x9E3779B9 ^ (b[from] << 16) ^ (b[to - 1] << 8) ^ b[from + (length >> 1)];
       return h ^ (h >>> 16);
     }
 
     @SuppressWarnings("unchecked")
-    V find(byte[] b, int from, int to, int h) {
-      int i = spread(h) & mask;
+    V find(byte[] b, int from, int to) {
+      int h = hash(b, from, to);
+      int i = h & mask;
       byte[] key;
       while ((key = keys[i]) != null) {
         if (hashes[i] == h && java.util.Arrays.equals(key, 0, key.length, b, from, to)) {
