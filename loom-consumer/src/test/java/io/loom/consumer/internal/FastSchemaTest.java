@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.OutputFormat;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +28,18 @@ class FastSchemaTest {
   private static final String[] NAMES = {"a", "b", "c", "id", "é", "a/b", "x~y", ""};
   private static final String[] STRINGS = {"", "a", "ab", "abc", "xx", "xxx", "dev-123456", "dev-12345", "12",
       "\\u00e9", "\\ud83d\\ude00", "\\ud83d\\ude00\\ud83d\\ude00", "a\\nb", "temperature", "celsius", "1",
-      "2026-11-27T10:00:00Z", "not a date", "true", "null"};
+      "2026-11-27T10:00:00Z", "not a date", "true", "null", "é", "日本", "😀", "dev-123456\\n", "dev-123456\u2028",
+      "dev-12345\\u0036", "x\\\"y", "\\u0063o2", "ab-1234"};
   private static final String[] NUMBERS = {"0", "1", "-1", "2", "3", "100", "101", "99", "1000", "-1000", "2.5", "0.1",
       "0.30000000000000004", "1.0", "1e2", "1E2", "-0", "-0.0", "99.99999999999999999", "100.00000000000000001",
       "9007199254740993", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1e15", "1e300",
-      "1e400", "-1e400", "2.4999999999999999", "0.1e1"};
+      "1e400", "-1e400", "2.4999999999999999", "0.1e1", "0.001", "1234567890123456789", "12345678901234567.5", "1e22",
+      "1e23", "9007199254740993.0", "-1.5e-3", "1E+2", "0e5", "123.456e-2", "100.0", "-99.5"};
+  /** Not JSON numbers: put in messages only. */
+  private static final String[] BAD_NUMBERS = {"01", "1.", ".5", "+1", "-", "1e", "--1", "0x10", "1.e2", "-01", "NaN"};
   private static final String[] PATTERNS = {"^a", "[0-9]+", "^x{2,3}$", "b", "^$", "\\\\d", "^dev-[0-9]{6}$",
-      "\\\\p{L}", "(?i)A", "^.$"};
+      "\\\\p{L}", "(?i)A", "^.$",
+      "^[a-z]+-[0-9]{4}$", "^.{1,2}$", "\\\\w+", "^a?b*$", "^[0-9a-f]{2,}$", "x{0}$", "^dev-\\\\d{6}$", "^[a-z]{1,64}$"};
   private static final String[] BOUNDS = {"0", "1", "-1", "2.5", "100", "1e3", "0.1", "1.0", "-1000", "99.5"};
   private static final String[] TYPES = {"null", "boolean", "object", "array", "number", "integer", "string"};
   private static final String[] DRAFTS = {"", "\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",",
@@ -129,7 +138,8 @@ class FastSchemaTest {
         byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         if (m % 10 == 5 && bytes.length > 0) {
           // a byte that breaks the UTF-8 or the JSON
-          bytes[random.nextInt(bytes.length)] = (byte) new int[] {0xFF, 0xC3, 0x80, 0x00, '"', '\\'}[random.nextInt(6)];
+          int[] damage = {0xFF, 0xC3, 0x80, 0x00, '"', '\\', 0xED, 0xE0, 0xF4, 0xC0, '\t', 0x1F, '{', ','};
+          bytes[random.nextInt(bytes.length)] = (byte) damage[random.nextInt(damage.length)];
           message = new String(bytes, StandardCharsets.ISO_8859_1);
         }
         boolean expected = networkntAccepts(compiled, bytes);
@@ -192,6 +202,144 @@ class FastSchemaTest {
     assertThat(SchemaChecks.topLevelText(bytes("{\"x\":[{\"v\":\"2\"}]}"), "v")).isNull();
     assertThat(SchemaChecks.topLevelText(bytes("[\"v\"]"), "v")).isNull();
     assertThat(SchemaChecks.topLevelText(bytes("{\"v\":\"1\""), "v")).isEqualTo("(unreadable)");
+  }
+
+  @Test
+  void rootScalars_endAsTheTreeReaderSeesThem() {
+    FastSchema fast = new SchemaChecks().compile("{\"type\":\"integer\"}").fast();
+
+    assertThat(fast.valid(bytes("1"))).isTrue();
+    assertThat(fast.valid(bytes(" 1 x"))).isTrue();
+    assertThat(fast.valid(bytes("1x"))).isFalse();
+    assertThat(fast.valid(bytes("01"))).isFalse();
+    assertThat(fast.valid(bytes("-"))).isFalse();
+    assertThat(fast.valid(bytes("1."))).isFalse();
+    assertThat(fast.valid(bytes("1.0"))).isTrue();
+    assertThat(fast.valid(bytes("1.5"))).isFalse();
+  }
+
+  @Test
+  void escapedNamesAndStrings_areDecoded_asTheTreeHoldsThem() throws Exception {
+    String schema = "{\"type\":\"object\",\"required\":[\"a\",\"é\"],\"properties\":{\"a\":{\"enum\":[\"co2\",\"x\\\"y\"]},"
+        + "\"é\":{\"pattern\":\"^dev-[0-9]{6}$\",\"maxLength\":11}},\"additionalProperties\":false}";
+    SchemaChecks.Compiled compiled = new SchemaChecks().compile(schema);
+    FastSchema fast = compiled.fast();
+    for (String message : List.of("{\"\\u0061\":\"\\u0063o2\",\"\\u00e9\":\"dev-12345\\u0036\"}",
+        "{\"a\":\"x\\\"y\",\"é\":\"dev-123456\\n\"}", "{\"a\":\"co2\",\"\\u00E9\":\"dev-123456\"}")) {
+      assertThat(networkntAccepts(compiled, bytes(message))).as(message).isTrue();
+      assertThat(fast.valid(bytes(message))).as(message).isTrue();
+    }
+    for (String message : List.of("{\"\\u0062\":\"co2\",\"é\":\"dev-123456\"}", "{\"a\":\"co\\u0033\",\"é\":\"dev-123456\"}",
+        "{\"a\":\"co2\",\"é\":\"dev-123456\\n\\n\"}", "{\"a\":\"co2\",\"é\":\"dev-12345\\u0036 \"}", "{\"a\":\"co2\",\"e\":\"dev-123456\"}")) {
+      assertThat(networkntAccepts(compiled, bytes(message))).as(message).isFalse();
+      assertThat(fast.valid(bytes(message))).as(message).isFalse();
+    }
+  }
+
+  @Test
+  void controlCharacters_inStrings_areNeverAccepted() {
+    FastSchema fast = new SchemaChecks().compile("{\"type\":\"object\"}").fast();
+
+    assertThat(fast.valid(bytes("{\"a\":\"x\ty\"}"))).isFalse();
+    assertThat(fast.valid(bytes("{\"a\":[\"\u0000\"]}"))).isFalse();
+    assertThat(fast.valid(bytes("{\"a\\u001f\n\":1}"))).isFalse();
+    assertThat(fast.valid(bytes("{\"a\":\"x\u007fy\"}"))).isTrue();
+    assertThat(fast.valid(bytes("{\t\"a\"\n:\r\"x\\ty\" }"))).isTrue();
+  }
+
+  @Test
+  void aLongDecodedString_doesNotDisturbTheNextMessages() {
+    FastSchema fast = new SchemaChecks().compile("{\"items\":{\"pattern\":\"(?i)^A+$\"}}").fast();
+    String longText = "a\\u0041".repeat(10_000);
+
+    assertThat(fast.valid(bytes("[\"" + longText + "\",\"aA\"]"))).isTrue();
+    assertThat(fast.valid(bytes("[\"" + longText + "b\"]"))).isFalse();
+    assertThat(fast.valid(bytes("[\"a\\u0041\",\"AAA\"]"))).isTrue();
+    assertThat(fast.valid(bytes("[\"ab\"]"))).isFalse();
+  }
+
+  @Test
+  void nesting_deeperThanTheLimit_isLeftToNetworknt() {
+    FastSchema fast = new SchemaChecks().compile("{\"type\":\"array\"}").fast();
+
+    assertThat(fast.valid(bytes("[".repeat(FastSchema.MAX_DEPTH) + "]".repeat(FastSchema.MAX_DEPTH)))).isTrue();
+    assertThat(fast.valid(bytes("[".repeat(FastSchema.MAX_DEPTH + 1) + "]".repeat(FastSchema.MAX_DEPTH + 1)))).isFalse();
+  }
+
+  @Test
+  void toDouble_roundsAsTheJdkParses() {
+    Random random = new Random(SEED);
+    List<String> wrong = new ArrayList<>();
+    for (int i = 0; i < 300_000; i++) {
+      StringBuilder number = new StringBuilder(random.nextInt(4) == 0 ? "-" : "");
+      int digits = 1 + random.nextInt(random.nextBoolean() ? 8 : 22);
+      number.append(random.nextInt(5) == 0 ? '0' : (char) ('1' + random.nextInt(9)));
+      if (number.charAt(number.length() - 1) != '0') {
+        for (int d = 1; d < digits; d++) {
+          number.append((char) ('0' + random.nextInt(10)));
+        }
+      }
+      if (random.nextBoolean()) {
+        number.append('.');
+        int fraction = 1 + random.nextInt(random.nextBoolean() ? 4 : 20);
+        for (int d = 0; d < fraction; d++) {
+          number.append((char) ('0' + (random.nextInt(3) == 0 ? 0 : random.nextInt(10))));
+        }
+      }
+      if (random.nextInt(3) == 0) {
+        number.append(random.nextBoolean() ? 'e' : 'E').append(new String[] {"", "+", "-"}[random.nextInt(3)])
+            .append(random.nextInt(4) == 0 ? random.nextInt(400) : random.nextInt(30));
+      }
+      String text = number.toString();
+      byte[] b = bytes("[" + text + "]");
+      if (Double.doubleToRawLongBits(FastSchema.toDouble(b, 1, b.length - 1))
+          != Double.doubleToRawLongBits(Double.parseDouble(text))) {
+        wrong.add(text);
+      }
+    }
+
+    assertThat(wrong).isEmpty();
+  }
+
+  @Test
+  void utf8Length_acceptsExactlyWellFormedUtf8() {
+    CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharBuffer out = CharBuffer.allocate(8);
+    int[] tails = {0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0x41, 0xC0};
+    List<String> wrong = new ArrayList<>();
+    int sequences = 0;
+    for (int lead = 0x80; lead <= 0xFF; lead++) {
+      for (int second = 0; second <= 0xFF; second++) {
+        for (int third : tails) {
+          for (int fourth : tails) {
+            byte[] b = {(byte) lead, (byte) second, (byte) third, (byte) fourth};
+            int length = FastSchema.utf8Length(b, 0, 4);
+            int expected = 0;
+            for (int n = 2; n <= 4 && expected == 0; n++) {
+              expected = decodesToOneCodePoint(strict, out, b, n) ? n : 0;
+            }
+            if (length != expected || (length > 0 && FastSchema.utf8Length(b, 0, length - 1) != 0)) {
+              wrong.add(String.format("%02x %02x %02x %02x: %d, expected %d", lead, second, third, fourth, length, expected));
+            }
+            sequences += length > 0 ? 1 : 0;
+          }
+        }
+      }
+    }
+    assertThat(wrong).isEmpty();
+    assertThat(sequences).isGreaterThan(10_000);
+  }
+
+  private static boolean decodesToOneCodePoint(CharsetDecoder strict, CharBuffer out, byte[] b, int n) {
+    strict.reset();
+    out.clear();
+    if (strict.decode(ByteBuffer.wrap(b, 0, n), out, true).isError() || strict.flush(out).isError()) {
+      return false;
+    }
+    out.flip();
+    return Character.codePointCount(out, 0, out.length()) == 1;
   }
 
   /** Whether an object of the message repeats a key (the tree keeps the last, the fast path checks all). */
@@ -469,14 +617,29 @@ class FastSchemaTest {
     return t.asText().equals(type);
   }
 
-  /** Byte-level damage: truncation, a repeated key, trailing text, a swapped literal. */
+  /**
+   * Byte-level damage: truncation, a repeated key, trailing text, a swapped literal, a number JSON does not
+   * allow, a control character before a quote (inside a string or between tokens).
+   */
   private static String mutate(Random r, String message) {
-    return switch (r.nextInt(6)) {
+    return switch (r.nextInt(8)) {
       case 0 -> message.substring(0, r.nextInt(message.length() + 1));
       case 1 -> message.startsWith("{") && message.length() > 2 ? "{\"a\":" + randomValue(r, 1) + "," + message.substring(1)
           : message;
       case 2 -> message + (r.nextBoolean() ? " x" : " {}");
       case 3 -> message.replaceFirst("[0-9]+", pick(r, NUMBERS));
+      case 6 -> message.replaceFirst("-?[0-9][0-9.eE+-]*", pick(r, BAD_NUMBERS));
+      case 7 -> {
+        List<Integer> quotes = new ArrayList<>();
+        for (int i = message.indexOf('"'); i >= 0; i = message.indexOf('"', i + 1)) {
+          quotes.add(i);
+        }
+        if (quotes.isEmpty()) {
+          yield message;
+        }
+        int at = quotes.get(r.nextInt(quotes.size()));
+        yield message.substring(0, at) + "\u0000\t\n\u001f\u007f".charAt(r.nextInt(5)) + message.substring(at);
+      }
       case 4 -> message.replaceFirst("\"[^\"]*\"", "\"" + pick(r, STRINGS) + "\"");
       default -> message.startsWith("{") && message.endsWith("}") && message.length() > 2
           ? message.substring(0, message.length() - 1) + ",\"" + pick(r, NAMES) + "\":" + randomValue(r, 1) + "}"
