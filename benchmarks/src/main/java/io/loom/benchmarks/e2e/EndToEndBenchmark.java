@@ -296,12 +296,12 @@ public final class EndToEndBenchmark {
       }
       st.execute("DROP TABLE " + table);
     }
-    return new Measurement(variant, round, rows, timing.seconds(), timing.jvmCpu(), timing.postgresCpu(),
+    return new Measurement(variant, round, rows, timing.seconds(), timing.jvmCpu(), timing.loomCpu(), timing.postgresCpu(),
         ProcessStats.jvmPeakRssBytes(), timing.postgresPeakPss(), load);
   }
 
   /** What a run's clock and counters say. */
-  private record Timing(double seconds, long jvmCpu, long postgresCpu, long postgresPeakPss) {}
+  private record Timing(double seconds, long jvmCpu, long loomCpu, long postgresCpu, long postgresPeakPss) {}
 
   /**
    * CPU counters at the start of a run and the memory samples taken during it. For Kafka runs the clock
@@ -311,6 +311,7 @@ public final class EndToEndBenchmark {
   private final class Meter {
     private long startNanos;
     private long jvmCpu;
+    private Map<Long, Long> loomCpu;
     private long postgresCpu;
     private long peakPss = -1;
     private long lastSample;
@@ -318,6 +319,7 @@ public final class EndToEndBenchmark {
     void start(long nanos) {
       startNanos = nanos;
       jvmCpu = ProcessStats.jvmCpuNanos();
+      loomCpu = ProcessStats.loomThreadCpuNanos();
       postgresCpu = stats.postgresCpuNanos();
       sample();
     }
@@ -335,9 +337,13 @@ public final class EndToEndBenchmark {
 
     Timing stop(long endNanos) {
       long jvm = ProcessStats.jvmCpuNanos() - jvmCpu;
+      long loom = 0;
+      for (Map.Entry<Long, Long> e : ProcessStats.loomThreadCpuNanos().entrySet()) {
+        loom += e.getValue() - loomCpu.getOrDefault(e.getKey(), 0L);
+      }
       long pg = postgresCpu < 0 ? -1 : stats.postgresCpuNanos() - postgresCpu;
       sample();
-      return new Timing((endNanos - startNanos) / 1e9, jvm, pg, peakPss);
+      return new Timing((endNanos - startNanos) / 1e9, jvm, loom, pg, peakPss);
     }
   }
 

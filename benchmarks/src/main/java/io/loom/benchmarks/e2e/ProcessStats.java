@@ -36,6 +36,24 @@ final class ProcessStats {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
+  /**
+   * CPU time so far of each live thread of Loom's own (named {@code loom-consumer-...}: the poll loop, or
+   * {@code loom-writer-...}: the writers), by thread id.
+   */
+  static java.util.Map<Long, Long> loomThreadCpuNanos() {
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
+    for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null && (info.getThreadName().startsWith("loom-consumer-") || info.getThreadName().startsWith("loom-writer-"))) {
+        long nanos = threads.getThreadCpuTime(info.getThreadId());
+        if (nanos >= 0) {
+          cpu.put(info.getThreadId(), nanos);
+        }
+      }
+    }
+    return cpu;
+  }
+
   /** Starts a new peak-RSS window for this JVM; false where the kernel does not allow it. */
   static boolean resetJvmPeak() {
     try {

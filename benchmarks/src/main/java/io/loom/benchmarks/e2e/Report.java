@@ -70,9 +70,9 @@ final class Report {
         .append(options.lingerMillis() >= 0 ? ", linger " + options.lingerMillis() + " ms" : "")
         .append(options.kafkaProperties().isEmpty() ? "" : ", Kafka " + options.kafkaProperties()).append("\n\n");
 
-    md.append("| variant | rows/s (median) | runs (rows/s) | vs ceiling | JVM CPU s / M rows | PostgreSQL CPU s / M rows"
-        + " | JVM peak RSS | PostgreSQL peak PSS |\n");
-    md.append("|---|---:|---|---:|---:|---:|---:|---:|\n");
+    md.append("| variant | rows/s (median) | runs (rows/s) | vs ceiling | JVM CPU s / M rows | of which Loom's threads"
+        + " | PostgreSQL CPU s / M rows | JVM peak RSS | PostgreSQL peak PSS |\n");
+    md.append("|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<Variant, List<Measurement>> e : byVariant.entrySet()) {
       Variant v = e.getKey();
       List<Measurement> runs = e.getValue();
@@ -83,6 +83,8 @@ final class Report {
           .append(String.join(", ", runs.stream().map(m -> fmt(m.rowsPerSecond(), 0)).toList())).append(" | ")
           .append(Double.isNaN(ceiling) ? "-" : fmt(median / ceiling, 2)).append(" | ")
           .append(fmt(medianOf(runs, m -> m.jvmCpuNanos() / 1e9 * perMillion), 1)).append(" | ")
+          .append(v.name().startsWith("LOOM") ? fmt(medianOf(runs, m -> m.loomThreadsCpuNanos() / 1e9 * perMillion), 1)
+              : "-").append(" | ")
           .append(postgresMeasured ? fmt(medianOf(runs, m -> m.postgresCpuNanos() / 1e9 * perMillion), 1) : "n/a")
           .append(" | ").append(mib(medianOf(runs, m -> (double) m.jvmPeakRssBytes()))).append(" | ")
           .append(postgresMeasured ? mib(medianOf(runs, m -> (double) m.postgresPeakPssBytes())) : "n/a").append(" |\n");
@@ -90,7 +92,9 @@ final class Report {
     md.append('\n');
     md.append("\"vs ceiling\" divides by the ceiling of the same table shape. Time runs from the first poll that returns"
         + " records (the ceiling: from the start of the COPY) to the last offset committed. JVM CPU is the whole"
-        + " harness JVM, in-process Kafka broker included (serving the fetches); PostgreSQL CPU is its processes"
+        + " harness JVM, in-process Kafka broker included (serving the fetches); \"of which Loom's threads\" is the"
+        + " poll loop and the writers (mapping, encoding, the Kafka client's record parsing, sending the COPY data;"
+        + " the rest is the broker, garbage collection and the compiler); PostgreSQL CPU is its processes"
         + " (/proc, separate from the JVM). JVM peak RSS is VmHWM reset before each run; PostgreSQL's is the largest"
         + " sum of its processes' proportional set sizes sampled every 200 ms.\n");
     double ignore = median(byVariant.get(Variant.LOOM_IGNORE));
