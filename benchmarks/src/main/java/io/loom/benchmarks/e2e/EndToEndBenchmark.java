@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p>Run it with {@code benchmarks/run-e2e [options]}; options:
  * <ul>
  *   <li>{@code --messages N} (default 1,000,000), {@code --runs R} measured rounds of all variants (default 2),
- *       after {@code --warmup-runs W} unreported rounds that warm the JIT up (default 1);
+ *       after {@code --warmup-runs W} unreported rounds that warm the JIT up (default 2);
  *   <li>{@code --variants a,b} a subset of {@link Variant} names; {@code --output FILE} the Markdown file
  *       whose {@code e2e:start/end} section is rewritten (default {@code benchmarks/results/e2e.md});
  *   <li>{@code --batch-rows N}, {@code --writers N}, {@code --linger-ms N}: Loom's batch settings (default:
@@ -123,9 +123,9 @@ public final class EndToEndBenchmark {
       kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
-    /** The defaults: 1,000,000 messages, a warm-up round then 2 rounds of every variant, Loom's default settings. */
+    /** The defaults: 1,000,000 messages, 2 warm-up rounds then 2 rounds of every variant, Loom's default settings. */
     public static Options defaults() {
-      return new Options(1_000_000, 2, 1, List.of(Variant.values()), 0, 0, -1, Map.of(),
+      return new Options(1_000_000, 2, 2, List.of(Variant.values()), 0, 0, -1, Map.of(),
           Path.of("benchmarks/results/e2e.md"), "benchmarks/run-e2e");
     }
 

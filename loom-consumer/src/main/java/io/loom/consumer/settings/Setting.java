@@ -130,7 +130,7 @@ public final class Setting<T> {
   /** The most records one poll returns. */
   public static final Setting<Integer> MAX_POLL_RECORDS = new Setting<>(
       "loom.kafka.max-poll-records", "LOOM_KAFKA_MAX_POLL_RECORDS", "--max-poll-records", Group.KAFKA,
-      ValueType.positiveInt(), "2000", false,
+      ValueType.positiveInt(), "5000", false,
       "The most records one poll returns (Kafka's max.poll.records).");
 
   // Batching and delivery -------------------------------------------------------------------------
@@ -138,13 +138,13 @@ public final class Setting<T> {
   /** The most rows in one database write. */
   public static final Setting<Integer> BATCH_MAX_ROWS = new Setting<>(
       "loom.batch.max-rows", "LOOM_BATCH_MAX_ROWS", "--batch-max-rows", Group.BATCHING,
-      ValueType.positiveInt(), "5000", false,
+      ValueType.positiveInt(), "10000", false,
       "A batch (one transaction of one writer) is written once it holds this many rows.");
 
   /** The most payload bytes in one database write. */
   public static final Setting<Long> BATCH_MAX_BYTES = new Setting<>(
       "loom.batch.max-bytes", "LOOM_BATCH_MAX_BYTES", "--batch-max-bytes", Group.BATCHING,
-      ValueType.byteSize(), "16MB", false,
+      ValueType.byteSize(), "32MB", false,
       "Batches are written once all the batches held (being filled or being written) add up to this many bytes;"
           + " bounds memory whatever the input rate.");
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.loom.consumer.LoomConsumer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,10 @@ class LoomSettingsTest {
     assertThat(settings.adminBindAddresses()).containsExactly("localhost");
     assertThat(settings.adminToken()).isEmpty();
     assertThat(settings.databaseUrl()).isEmpty();
-    assertThat(settings.batchMaxBytes()).isEqualTo(16L * 1024 * 1024);
+    assertThat(settings.batchMaxBytes()).isEqualTo(32L * 1024 * 1024);
+    assertThat(settings.batchMaxRows()).isEqualTo(10_000);
+    assertThat(settings.batchWriters()).isEqualTo(2);
+    assertThat(settings.maxPollRecords()).isEqualTo(LoomConsumer.DEFAULT_MAX_POLL_RECORDS);
     assertThat(settings.batchLinger()).isEqualTo(Duration.ofMillis(200));
     assertThat(settings.deadLetterSuffix()).isEqualTo(".dlq");
     assertThat(settings.retryMaxBackoff()).isEqualTo(Duration.ofMinutes(1));
