@@ -794,18 +794,19 @@ final class FastSchema {
       }
       return null;
     }
+  }
 
-    private static boolean wellFormed(String s) {
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-        } else if (Character.isSurrogate(c)) {
-          return false;
-        }
+  /** Whether {@code s} has no lone surrogate, so that it has a UTF-8 form. */
+  static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
       }
-      return true;
     }
+    return true;
   }
 
   private static boolean decimalWithin(Node n, BigDecimal value) {

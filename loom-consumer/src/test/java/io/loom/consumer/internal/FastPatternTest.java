@@ -93,7 +93,7 @@ class FastPatternTest {
         if (fast.find(chars, 2, 2 + text.length()) != expected) {
           wrong.add("chars: " + regex + " on " + escape(text) + ", JDK: " + expected);
         }
-        if (wellFormed(text)) {
+        if (FastSchema.wellFormed(text)) {
           byte[] inner = text.getBytes(StandardCharsets.UTF_8);
           byte[] bytes = new byte[inner.length + 4];
           bytes[0] = 'a';
@@ -188,18 +188,6 @@ class FastPatternTest {
       }
     }
     return text.toString();
-  }
-
-  private static boolean wellFormed(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String escape(String s) {
