@@ -29,6 +29,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -211,6 +212,35 @@ class IngestTest {
       await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM reset_earliest") == 15
           && count(db, "SELECT count(*) FROM reset_latest") == 5);
       assertThat(count(db, "SELECT min(kafka_offset) FROM reset_latest")).isEqualTo(10);
+    }
+  }
+
+  @Test
+  void storedOffsets_reachKafkaAsAdvisoryCommits_forLagTools() throws Exception {
+    String topic = kafka().createTopic(kafka().uniqueTopic("advisory"), 2);
+    sql(db, readingsTable("advisory", false));
+    produce(topic, 0, 300);
+
+    try (LoomConsumer consumer = consumer(new Fixtures.MemorySource(snapshot(readings(topic, "advisory", false))),
+            db, "advisory-group").maxBatchRows(40).build();
+        Admin admin = Admin.create(kafka().adminProperties())) {
+      consumer.start();
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM advisory") == 300);
+      Map<Long, Long> stored = new HashMap<>();
+      for (List<Object> row : rows(db, "SELECT kafka_partition, next_offset FROM loom_offsets"
+          + " WHERE consumer_group = 'advisory-group' ORDER BY kafka_partition")) {
+        stored.put(((Number) row.get(0)).longValue(), ((Number) row.get(1)).longValue());
+      }
+      assertThat(stored.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(300);
+
+      // With nothing more to read, the last stored offsets still reach Kafka within the commit interval.
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets("advisory-group").partitionsToOffsetAndMetadata().get();
+        Map<Long, Long> inKafka = new HashMap<>();
+        committed.forEach((tp, o) -> inKafka.put((long) tp.partition(), o.offset()));
+        assertThat(inKafka).isEqualTo(stored);
+      });
     }
   }
 

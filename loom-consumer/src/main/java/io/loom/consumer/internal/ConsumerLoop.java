@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  * When a lane's batch is full or has lingered long enough, it is handed to the lane's writer thread —
  * rows, offsets and dead letters of that lane's partitions in one database transaction — while the
  * loop goes on polling and mapping into a fresh batch. The outcome of a lane's write is applied on the
- * loop's thread (stored positions, an advisory {@code commitAsync} to Kafka) before that lane's next
+ * loop's thread (stored positions; an advisory {@code commitAsync} to Kafka at most once a second, for
+ * lag tools) before that lane's next
  * batch is handed over; the lanes do not wait for each other.
  *
  * <p>Design note. Each assigned partition belongs to one lane for as long as it is assigned, and a lane
@@ -78,6 +79,8 @@ public final class ConsumerLoop implements Runnable {
   /** How long a poll waits at most while a write is in flight, so that its outcome is applied promptly. */
   private static final long IN_FLIGHT_POLL_MILLIS = 20;
   private static final int RECORD_OVERHEAD_BYTES = 96;
+  /** Advisory Kafka commits (for lag tools; positions come from the database) go out at most this often. */
+  private static final long ADVISORY_COMMIT_INTERVAL_MILLIS = 1000;
   private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(10);
   private static final AtomicInteger LOOPS = new AtomicInteger();
 
@@ -252,6 +255,9 @@ public final class ConsumerLoop implements Runnable {
   private int positionFailures;
   private long nextPositionAttemptAt;
   private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+  /** Stored offsets not yet committed to Kafka. */
+  private final Map<TopicPartition, OffsetAndMetadata> advisory = new HashMap<>();
+  private long lastAdvisoryAt;
   private final KafkaSourceRecord view = new KafkaSourceRecord();
   private long lastViewAt;
   private long lastSummaryAt;
@@ -410,6 +416,7 @@ public final class ConsumerLoop implements Runnable {
       process(records);
     }
     flushLingering();
+    commitAdvisory(false);
     publishViews(false);
     logSummary();
   }
@@ -956,17 +963,30 @@ public final class ConsumerLoop implements Runnable {
     return list;
   }
 
+  /** Notes stored offsets for the advisory Kafka commit. */
   private void commitToKafka(Map<SourcePartition, Long> offsets) {
-    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     for (Map.Entry<SourcePartition, Long> e : offsets.entrySet()) {
       TopicPartition tp = new TopicPartition(e.getKey().topic(), e.getKey().partition());
       if (partitions.containsKey(tp)) {
-        commit.put(tp, new OffsetAndMetadata(e.getValue()));
+        advisory.put(tp, new OffsetAndMetadata(e.getValue()));
       }
     }
-    if (commit.isEmpty()) {
+    commitAdvisory(false);
+  }
+
+  /**
+   * Commits the noted offsets to Kafka, asynchronously, when {@code now} or once {@link
+   * #ADVISORY_COMMIT_INTERVAL_MILLIS} has passed since the last commit, so that lag tools see progress
+   * without a commit per batch. Failures only log: the offsets that count are in the database.
+   */
+  private void commitAdvisory(boolean now) {
+    long at = clock.millis();
+    if (advisory.isEmpty() || !now && at - lastAdvisoryAt < ADVISORY_COMMIT_INTERVAL_MILLIS) {
       return;
     }
+    Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>(advisory);
+    advisory.clear();
+    lastAdvisoryAt = at;
     try {
       consumer.commitAsync(commit, (committed, error) -> {
         if (error != null) {
@@ -1244,6 +1264,7 @@ public final class ConsumerLoop implements Runnable {
       if (ps != null) {
         ps.lane.partitionCount--;
       }
+      advisory.remove(tp);
       metrics.partitionRemoved(tp.topic(), tp.partition());
     }
   }
@@ -1258,6 +1279,7 @@ public final class ConsumerLoop implements Runnable {
       if (revoked.stream().anyMatch(ConsumerLoop.this::holds) && writeEverything("partitions revoked") == Outcome.FAILED) {
         abandonAll(revoked, "partitions revoked while the batches could not be written");
       }
+      commitAdvisory(true);
       forget(revoked);
       LOG.info("partitions revoked: {}", describe(revoked));
       publishViews(true);
@@ -1385,6 +1407,7 @@ public final class ConsumerLoop implements Runnable {
           LOG.warn("the last batches of {} messages could not be stored; they will be read again on the next start",
               unwrittenMessages());
         }
+        commitAdvisory(true);
       } catch (RuntimeException e) {
         failure = e;
       }
