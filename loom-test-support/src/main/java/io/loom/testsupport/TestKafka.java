@@ -73,7 +73,7 @@ import org.slf4j.LoggerFactory;
  * {@link #consume} may run concurrently with each other, and fail at once while the broker is stopped (clients
  * of your own keep retrying and reconnect after {@link #start()}).
  */
-public final class TestKafka implements AutoCloseable {
+public final class TestKafka extends EmbeddedService {
 
     private static final String HOST = "127.0.0.1";
     private static final String KIND = "kafka";
@@ -85,29 +85,21 @@ public final class TestKafka implements AutoCloseable {
 
     private static TestKafka shared;
 
-    private final ServiceDirectories.InstanceDirectory directory;
     private final Path configFile;
     private final int port;
     private final int controllerPort;
     private final Properties brokerProperties;
-    private final boolean isShared;
-    private final Thread shutdownHook;
-    private final boolean hookEnabled;
 
     private KafkaRaftServer server; // guarded by this; null while stopped
     private KafkaProducer<byte[], byte[]> producer; // guarded by this
-    private boolean closed; // guarded by this
 
     private TestKafka(Builder builder, boolean isShared) {
-        this.isShared = isShared;
-        this.hookEnabled = builder.shutdownHook;
-        this.directory = ServiceDirectories.create(builder.baseDirectory, KIND, stale -> { });
+        super(ServiceDirectories.create(builder.baseDirectory, KIND, stale -> { }), isShared, builder.shutdownHook);
         this.configFile = directory.path().resolve("server.properties");
         int[] ports = FreePorts.find(2);
         this.port = ports[0];
         this.controllerPort = ports[1];
         this.brokerProperties = brokerProperties(builder);
-        this.shutdownHook = new Thread(this::closeNow, "loom-test-kafka-" + port + "-closer");
     }
 
     /**
@@ -118,7 +110,9 @@ public final class TestKafka implements AutoCloseable {
      */
     public static synchronized TestKafka shared() {
         if (shared == null) {
-            shared = new TestKafka(new Builder(), true).launch();
+            TestKafka started = new TestKafka(new Builder(), true);
+            started.launch();
+            shared = started;
         } else {
             shared.ensureRunning();
         }
@@ -172,27 +166,6 @@ public final class TestKafka implements AutoCloseable {
         Properties properties = new Properties();
         properties.putAll(settings);
         return properties;
-    }
-
-    private TestKafka launch() {
-        installExitGuard();
-        if (hookEnabled) {
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
-        try {
-            long started = System.nanoTime();
-            synchronized (this) {
-                format();
-                server = startServer();
-            }
-            LOG.info("Kafka broker started on {} in {} ms (logs in {})", bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), directory.path());
-            return this;
-        } catch (RuntimeException | Error e) {
-            closeNow();
-            removeShutdownHook();
-            throw e;
-        }
     }
 
     /** {@code 127.0.0.1:<port>}: the value for the clients' {@code bootstrap.servers}; the same for the whole life of this object. */
@@ -395,72 +368,9 @@ public final class TestKafka implements AutoCloseable {
         return properties;
     }
 
-    /** Whether the broker is currently running (false after {@link #stop()} or {@link #close()}). */
-    public synchronized boolean isRunning() {
-        return server != null;
-    }
-
-    /**
-     * Shuts the broker down cleanly (its log directory and ports are kept for {@link #start()}). Clients stay
-     * open and reconnect once it is back. Does nothing if it is already stopped.
-     *
-     * @throws IllegalStateException if this object is closed
-     */
-    public synchronized void stop() {
-        requireOpen();
-        if (server == null) {
-            return;
-        }
-        long started = System.nanoTime();
-        stopServer();
-        LOG.info("Kafka broker on {} stopped in {} ms", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /**
-     * Starts a stopped broker again on the same ports with the same log directory. Does nothing if it is running.
-     *
-     * @throws IllegalStateException if the broker does not become ready within 60 s, or this object is closed
-     */
-    public synchronized void start() {
-        requireOpen();
-        if (server != null) {
-            return;
-        }
-        long started = System.nanoTime();
-        server = startServer();
-        LOG.info("Kafka broker on {} started again in {} ms", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /** {@link #stop()} then {@link #start()}: same ports, same data. */
-    public synchronized void restart() {
-        stop();
-        start();
-    }
-
-    /**
-     * Shuts the broker down and deletes its log directory. Idempotent. On the {@link #shared()} broker this does
-     * nothing, since other tests of the JVM use it; a shutdown hook closes that one.
-     */
-    @Override
-    public void close() {
-        if (isShared) {
-            return;
-        }
-        closeNow();
-        removeShutdownHook();
-    }
-
     @Override
     public String toString() {
-        return "TestKafka[" + bootstrapServers() + (isShared ? ", shared" : "") + "]";
-    }
-
-    private synchronized void ensureRunning() {
-        if (!closed && server == null) {
-            start();
-        }
+        return "TestKafka[" + bootstrapServers() + (isShared() ? ", shared" : "") + "]";
     }
 
     private synchronized KafkaProducer<byte[], byte[]> producer() {
@@ -475,44 +385,10 @@ public final class TestKafka implements AutoCloseable {
         return producer;
     }
 
-    private synchronized void closeNow() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            if (server != null) {
-                stopServer();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Kafka broker on {} did not shut down cleanly: {}", bootstrapServers(), e.toString());
-        } finally {
-            server = null;
-            directory.delete();
-        }
-    }
-
-    private void removeShutdownHook() {
-        if (!hookEnabled) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down and runs the hook
-        }
-    }
-
     private synchronized void requireRunning() {
         requireOpen();
         if (server == null) {
             throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " is stopped");
-        }
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
         }
     }
 
@@ -539,7 +415,33 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
-    private KafkaRaftServer startServer() {
+    @Override
+    String describe() {
+        return "Kafka broker on " + bootstrapServers();
+    }
+
+    @Override
+    String files() {
+        return "logs in " + directory.path();
+    }
+
+    @Override
+    boolean serverRunning() {
+        return server != null;
+    }
+
+    @Override
+    void prepare() {
+        installExitGuard();
+        format();
+    }
+
+    @Override
+    void startServer() {
+        server = newServer();
+    }
+
+    private KafkaRaftServer newServer() {
         KafkaRaftServer starting = new KafkaRaftServer(KafkaConfig.fromProps(brokerProperties, false), Time.SYSTEM);
         try {
             starting.startup(); // returns once the broker is unfenced and accepts requests
@@ -572,7 +474,8 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
-    private void stopServer() {
+    @Override
+    void stopServer() {
         KafkaRaftServer running = server;
         server = null;
         if (producer != null) {
@@ -649,7 +552,9 @@ public final class TestKafka implements AutoCloseable {
          * @throws IllegalStateException if it does not become ready within 60 s
          */
         public TestKafka start() {
-            return new TestKafka(this, false).launch();
+            TestKafka started = new TestKafka(this, false);
+            started.launch();
+            return started;
         }
     }
 }

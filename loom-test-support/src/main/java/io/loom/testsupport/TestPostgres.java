@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * {@code stop}, {@code restart}, {@code close}) are serialised; accessors such as {@link #port()} and
  * {@link #jdbcUrl(String)} never block and stay valid while the server is stopped.
  */
-public final class TestPostgres implements AutoCloseable {
+public final class TestPostgres extends EmbeddedService {
 
     /** Superuser name. */
     public static final String USER = "postgres";
@@ -69,28 +69,21 @@ public final class TestPostgres implements AutoCloseable {
     private static TestPostgres shared;
 
     private final Path baseDirectory;
-    private final ServiceDirectories.InstanceDirectory directory;
     private final Path dataDirectory;
     private final Path logFile;
     private final int port;
     private final Map<String, String> serverConfig;
-    private final boolean isShared;
-    private final Thread shutdownHook;
-    private final boolean hookEnabled;
 
     private EmbeddedPostgres server; // guarded by this; null while stopped
-    private boolean closed; // guarded by this
 
     private TestPostgres(Builder builder, boolean isShared) {
+        super(ServiceDirectories.create(builder.baseDirectory, KIND, TestPostgres::stopServerOf), isShared,
+                builder.shutdownHook);
         this.baseDirectory = builder.baseDirectory;
         this.serverConfig = Map.copyOf(builder.serverConfig);
-        this.isShared = isShared;
-        this.hookEnabled = builder.shutdownHook;
-        this.directory = ServiceDirectories.create(baseDirectory, KIND, TestPostgres::stopServerOf);
         this.dataDirectory = directory.path().resolve("data");
         this.logFile = directory.path().resolve("postgres.log");
         this.port = FreePorts.find();
-        this.shutdownHook = new Thread(this::closeNow, "loom-test-postgres-" + port + "-closer");
     }
 
     /**
@@ -101,7 +94,9 @@ public final class TestPostgres implements AutoCloseable {
      */
     public static synchronized TestPostgres shared() {
         if (shared == null) {
-            shared = new TestPostgres(new Builder(), true).launch();
+            TestPostgres started = new TestPostgres(new Builder(), true);
+            started.launch();
+            shared = started;
         } else {
             shared.ensureRunning();
         }
@@ -116,26 +111,6 @@ public final class TestPostgres implements AutoCloseable {
     /** A builder for a private server, for a different base directory or extra server settings. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    private TestPostgres launch() {
-        if (hookEnabled) {
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
-        try {
-            long started = System.nanoTime();
-            synchronized (this) {
-                server = startServer();
-                requirePasswords();
-            }
-            LOG.info("PostgreSQL started on {}:{} in {} ms (data in {})", HOST, port,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDirectory);
-            return this;
-        } catch (RuntimeException | Error e) {
-            closeNow();
-            removeShutdownHook();
-            throw e;
-        }
     }
 
     /** Host name of the server: always {@code 127.0.0.1}. */
@@ -236,111 +211,42 @@ public final class TestPostgres implements AutoCloseable {
         return schema;
     }
 
-    /** Whether the server is currently accepting connections (false after {@link #stop()} or {@link #close()}). */
-    public synchronized boolean isRunning() {
+    @Override
+    public String toString() {
+        return "TestPostgres[" + HOST + ":" + port + (isShared() ? ", shared" : "") + "]";
+    }
+
+    @Override
+    String describe() {
+        return "PostgreSQL on " + HOST + ":" + port;
+    }
+
+    @Override
+    String files() {
+        return "data in " + dataDirectory;
+    }
+
+    @Override
+    boolean serverRunning() {
         return server != null;
     }
 
-    /**
-     * Stops the server (fast shutdown: open sessions are terminated, their transactions rolled back) and keeps its
-     * port reserved in this object and its data on disk. Does nothing if it is already stopped.
-     *
-     * @throws IllegalStateException if the server did not stop, or this object is closed
-     */
-    public synchronized void stop() {
-        requireOpen();
-        if (server == null) {
-            return;
-        }
-        long started = System.nanoTime();
-        stopServer();
-        LOG.info("PostgreSQL on {}:{} stopped in {} ms", HOST, port,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /**
-     * Starts a stopped server again on the same port with the same data. Does nothing if it is running.
-     *
-     * @throws IllegalStateException if the server did not start (for instance because another process took the
-     *     port meanwhile), or this object is closed
-     */
-    public synchronized void start() {
-        requireOpen();
-        if (server != null) {
-            return;
-        }
-        long started = System.nanoTime();
-        server = startServer();
-        LOG.info("PostgreSQL on {}:{} started again in {} ms", HOST, port,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-    }
-
-    /** {@link #stop()} then {@link #start()}: same port, same data. */
-    public synchronized void restart() {
-        stop();
-        start();
-    }
-
-    /**
-     * Stops the server and deletes its directory. Idempotent. On the {@link #shared()} server this does nothing,
-     * since other tests of the JVM use it; a shutdown hook closes that one.
-     */
     @Override
-    public void close() {
-        if (isShared) {
-            return;
-        }
-        closeNow();
-        removeShutdownHook();
+    void startServer() {
+        server = newServer();
     }
 
     @Override
-    public String toString() {
-        return "TestPostgres[" + HOST + ":" + port + (isShared ? ", shared" : "") + "]";
+    void afterFirstStart() {
+        requirePasswords();
     }
 
-    private synchronized void ensureRunning() {
-        if (!closed && server == null) {
-            start();
-        }
+    @Override
+    void stopForcibly() {
+        stopServerOf(directory.path());
     }
 
-    private synchronized void closeNow() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            if (server != null) {
-                stopServer();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Could not stop PostgreSQL on {}:{} cleanly: {}", HOST, port, e.toString());
-            stopServerOf(directory.path());
-        } finally {
-            server = null;
-            directory.delete();
-        }
-    }
-
-    private void removeShutdownHook() {
-        if (!hookEnabled) {
-            return;
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is already shutting down and runs the hook
-        }
-    }
-
-    private void requireOpen() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-    }
-
-    private EmbeddedPostgres startServer() {
+    private EmbeddedPostgres newServer() {
         requirePortFree();
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setOverrideWorkingDirectory(baseDirectory.toFile())
@@ -367,7 +273,8 @@ public final class TestPostgres implements AutoCloseable {
         }
     }
 
-    private void stopServer() {
+    @Override
+    void stopServer() {
         EmbeddedPostgres running = server;
         server = null;
         try {
@@ -517,7 +424,9 @@ public final class TestPostgres implements AutoCloseable {
          * @throws IllegalStateException if it does not start
          */
         public TestPostgres start() {
-            return new TestPostgres(this, false).launch();
+            TestPostgres started = new TestPostgres(this, false);
+            started.launch();
+            return started;
         }
     }
 }
