@@ -27,6 +27,12 @@ public final class BlackholeSink implements RowSink {
   }
 
   @Override
+  public void stringValue(int column, char[] chars, int offset, int length) {
+    blackhole.consume(chars);
+    blackhole.consume(length);
+  }
+
+  @Override
   public void longValue(int column, long value) {
     blackhole.consume(value);
   }

@@ -17,6 +17,16 @@ public interface RowSink {
 
   void stringValue(int column, String value);
 
+  /**
+   * Text given as the characters {@code chars[offset, offset + length)}, which the mapper reuses after the
+   * call returns; the mapper passes text read from a message this way, without building a {@code String}.
+   * The default makes a {@code String} of them for {@link #stringValue(int, String)}; a sink that encodes
+   * text itself overrides it.
+   */
+  default void stringValue(int column, char[] chars, int offset, int length) {
+    stringValue(column, new String(chars, offset, length));
+  }
+
   void longValue(int column, long value);
 
   void doubleValue(int column, double value);

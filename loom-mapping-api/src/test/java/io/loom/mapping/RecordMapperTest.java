@@ -7,10 +7,12 @@ import static io.loom.mapping.internal.MapperFixture.ts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loom.mapping.internal.MapperFixture;
+import io.loom.mapping.internal.RecordingSink;
 import io.loom.mapping.internal.RecordingSink.Bytes;
 import io.loom.mapping.internal.RecordingSink.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,35 @@ class RecordMapperTest {
 
     assertThat(row).containsExactly("dev-000001", ts("2026-11-27T10:00:00.001Z"), "humidity", 34.19, "percent", 31L,
         "site-001", "building-01", "south-west-wing", "fw-2.14.1-build.881", "tx9000-pro-rev-b", "eu-central-2");
+  }
+
+  @Test
+  void textReadFromTheMessage_reachesTheSinkAsCharacters_andEqualsItsStringForm() {
+    RecordMapper mapper = compile(
+        FieldMapping.of("a", "a", DataType.STRING),
+        FieldMapping.of("$kafka.topic", "topic", DataType.STRING),
+        FieldMapping.of("b", "b", DataType.STRING));
+    List<String> calls = new ArrayList<>();
+    RowSink sink = new RecordingSink(3) {
+      @Override
+      public void stringValue(int column, char[] chars, int offset, int length) {
+        calls.add(column + " chars " + new String(chars, offset, length));
+        super.stringValue(column, new String(chars, offset, length));
+      }
+
+      @Override
+      public void stringValue(int column, String value) {
+        calls.add(column + " string " + value);
+        super.stringValue(column, value);
+      }
+    };
+
+    for (String json : List.of("{\"a\":\"first é 😀\",\"b\":\"x\"}", "{\"b\":\"second, longer than the first\",\"a\":\"y\"}")) {
+      assertThat(mapper.map(MapperFixture.record(json), sink)).isNull();
+    }
+
+    assertThat(calls).containsExactly("0 chars first é 😀", "1 string " + MapperFixture.TOPIC, "2 chars x",
+        "0 chars y", "1 string " + MapperFixture.TOPIC, "2 chars second, longer than the first");
   }
 
   @Test

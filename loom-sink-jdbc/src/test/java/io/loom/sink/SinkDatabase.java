@@ -121,7 +121,10 @@ final class SinkDatabase implements AutoCloseable {
   /** A JSON value, to tell {@link RowSink#jsonValue} from {@link RowSink#stringValue}. */
   record Json(String text) {}
 
-  /** Writes one row: values by Java type (null, String, Long/Integer, Double, Boolean, Instant, byte[], Json, String[], double[]). */
+  /** Text handed over as characters, inside a larger array, the way the mapper passes text it read. */
+  record Chars(String text) {}
+
+  /** Writes one row: values by Java type (null, String, Long/Integer, Double, Boolean, Instant, byte[], Json, Chars, String[], double[]). */
   static void row(RowSink sink, Object... values) {
     sink.startRow();
     for (int i = 0; i < values.length; i++) {
@@ -144,6 +147,9 @@ final class SinkDatabase implements AutoCloseable {
         sink.bytesValue(i, b, b.length);
       } else if (v instanceof Json j) {
         sink.jsonValue(i, j.text());
+      } else if (v instanceof Chars c) {
+        char[] around = ("<<" + c.text() + ">>").toCharArray();
+        sink.stringValue(i, around, 2, c.text().length());
       } else if (v instanceof String[] a) {
         sink.stringArrayValue(i, a, a.length);
       } else if (v instanceof double[] a) {

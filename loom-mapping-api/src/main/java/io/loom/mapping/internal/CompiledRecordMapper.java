@@ -708,6 +708,7 @@ public final class CompiledRecordMapper implements RecordMapper {
       case Slots.LONG -> sink.longValue(c, s.num[c]);
       case Slots.DOUBLE -> sink.doubleValue(c, Double.longBitsToDouble(s.num[c]));
       case Slots.STRING -> sink.stringValue(c, (String) s.ref[c]);
+      case Slots.CHARS -> sink.stringValue(c, (char[]) s.ref[c], 0, s.len[c]);
       case Slots.TIMESTAMP -> sink.timestampValue(c, s.num[c]);
       case Slots.BOOLEAN -> sink.booleanValue(c, s.num[c] != 0);
       case Slots.JSON -> sink.jsonValue(c, (String) s.ref[c]);

@@ -46,7 +46,11 @@ final class Conversions {
     switch (c.kind) {
       case STRING -> {
         checkText(c, s, buf, off, len);
-        out.setString(col, str != null ? str : p.getText());
+        if (str != null) {
+          out.setString(col, str);
+        } else {
+          out.setChars(col, buf, off, len);
+        }
       }
       case JSON -> {
         checkText(c, s, buf, off, len);

@@ -23,6 +23,8 @@ final class Slots {
   static final byte JSON_SPAN = 9;
   static final byte STRING_ARRAY = 10;
   static final byte DOUBLE_ARRAY = 11;
+  /** Text held as characters in the column's reusable {@code char[]} (length in {@code len}). */
+  static final byte CHARS = 12;
 
   private static final int INITIAL_ARRAY = 8;
   /** Buffers beyond this many elements (bytes / 16) are dropped after the message, see {@link #trimBuffers}. */
@@ -75,6 +77,20 @@ final class Slots {
   void setString(int c, String v) {
     tag[c] = STRING;
     ref[c] = v;
+  }
+
+  /** Copies the characters into the column's reusable buffer: the source (the parser's) is reused. */
+  void setChars(int c, char[] src, int offset, int length) {
+    char[] b = (char[]) buffer[c];
+    if (b == null || b.length < length) {
+      b = new char[Math.max(length, 32)];
+      buffer[c] = b;
+      oversized |= length > KEEP_ELEMENTS * 8;
+    }
+    System.arraycopy(src, offset, b, 0, length);
+    tag[c] = CHARS;
+    ref[c] = b;
+    len[c] = length;
   }
 
   void setJson(int c, String v) {
@@ -162,7 +178,8 @@ final class Slots {
     int maxElements = KEEP_ELEMENTS;
     for (int c = 0; c < buffer.length; c++) {
       Object b = buffer[c];
-      int size = b instanceof byte[] bytes ? bytes.length / 8 : b instanceof String[] s ? s.length
+      int size = b instanceof byte[] bytes ? bytes.length / 8 : b instanceof char[] chars ? chars.length / 8
+          : b instanceof String[] s ? s.length
           : b instanceof double[] d ? d.length : 0;
       if (size > maxElements) {
         buffer[c] = null;

@@ -184,6 +184,13 @@ public final class TableBuffer implements RowSink {
   }
 
   @Override
+  public void stringValue(int column, char[] chars, int offset, int length) {
+    int start = begin(column, Column.ValueKind.STRING, 5 + 3 * length);
+    putEncoded(ValueTags.STRING, ValueTags.STRING_WITH_NUL, Utf8.encode(chars, offset, length, data, size + 5));
+    end(column, start);
+  }
+
+  @Override
   public void jsonValue(int column, String json) {
     if (json == null) {
       nullValue(column);
@@ -195,8 +202,13 @@ public final class TableBuffer implements RowSink {
   }
 
   private void putText(byte tag, byte tagWithNul, String value) {
+    putEncoded(tag, tagWithNul, Utf8.encode(value, data, size + 5));
+  }
+
+  /** The tag and length before text just encoded after them; {@code encodedEnd} as {@link Utf8} returns it. */
+  private void putEncoded(byte tag, byte tagWithNul, int encodedEnd) {
     int p = size;
-    int end = Utf8.encode(value, data, p + 5);
+    int end = encodedEnd;
     boolean nul = end < 0;
     if (nul) {
       end = -end - 1;
