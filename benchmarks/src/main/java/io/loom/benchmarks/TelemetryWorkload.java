@@ -1,10 +1,7 @@
 package io.loom.benchmarks;
 
-import io.loom.mapping.DataType;
-import io.loom.mapping.FieldMapping;
 import io.loom.mapping.TopicMapping;
 import io.loom.testsupport.ReferenceWorkload;
-import java.util.List;
 
 /**
  * The reference telemetry workload every Loom throughput figure uses: message {@code i} (about 307
@@ -40,23 +37,6 @@ public final class TelemetryWorkload {
 
   /** The 12 columns of the {@code telemetry} table, keyed by {@code (device_id, timestamp)}. */
   public static TopicMapping mapping() {
-    return new TopicMapping(TOPIC, TABLE, TopicMapping.DEFAULT_UPSERT_KEY, null, fields());
-  }
-
-  /** The field mappings of {@link #mapping()}, in column order. */
-  public static List<FieldMapping> fields() {
-    return List.of(
-        FieldMapping.of("device_id", "device_id", DataType.STRING).withRequired(true),
-        FieldMapping.of("timestamp", "timestamp", DataType.TIMESTAMP).withRequired(true),
-        FieldMapping.of("data.sensor_type", "data_sensor_type", DataType.STRING),
-        FieldMapping.of("data.value", "data_value", DataType.FLOAT),
-        FieldMapping.of("data.unit", "data_unit", DataType.STRING),
-        FieldMapping.of("battery_level", "battery_level", DataType.INTEGER),
-        FieldMapping.of("tags.site", "tags_site", DataType.STRING),
-        FieldMapping.of("tags.building", "tags_building", DataType.STRING),
-        FieldMapping.of("tags.zone", "tags_zone", DataType.STRING),
-        FieldMapping.of("tags.firmware", "tags_firmware", DataType.STRING),
-        FieldMapping.of("tags.model", "tags_model", DataType.STRING),
-        FieldMapping.of("tags.region", "tags_region", DataType.STRING));
+    return new TopicMapping(TOPIC, TABLE, TopicMapping.DEFAULT_UPSERT_KEY, null, ReferenceWorkload.fields());
   }
 }

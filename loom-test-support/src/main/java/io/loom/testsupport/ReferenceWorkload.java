@@ -1,9 +1,12 @@
 package io.loom.testsupport;
 
+import io.loom.mapping.DataType;
+import io.loom.mapping.FieldMapping;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * The reference telemetry messages every Loom throughput figure and system test uses: message {@code
@@ -22,6 +25,23 @@ public final class ReferenceWorkload {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private ReferenceWorkload() {}
+
+  /** The field mappings of the reference table's 12 columns, in column order. */
+  public static List<FieldMapping> fields() {
+    return List.of(
+        FieldMapping.of("device_id", "device_id", DataType.STRING).withRequired(true),
+        FieldMapping.of("timestamp", "timestamp", DataType.TIMESTAMP).withRequired(true),
+        FieldMapping.of("data.sensor_type", "data_sensor_type", DataType.STRING),
+        FieldMapping.of("data.value", "data_value", DataType.FLOAT),
+        FieldMapping.of("data.unit", "data_unit", DataType.STRING),
+        FieldMapping.of("battery_level", "battery_level", DataType.INTEGER),
+        FieldMapping.of("tags.site", "tags_site", DataType.STRING),
+        FieldMapping.of("tags.building", "tags_building", DataType.STRING),
+        FieldMapping.of("tags.zone", "tags_zone", DataType.STRING),
+        FieldMapping.of("tags.firmware", "tags_firmware", DataType.STRING),
+        FieldMapping.of("tags.model", "tags_model", DataType.STRING),
+        FieldMapping.of("tags.region", "tags_region", DataType.STRING));
+  }
 
   /** Message {@code i} as UTF-8 JSON. */
   public static byte[] message(long i) {

@@ -10,6 +10,7 @@ import io.loom.consumer.admin.RunState;
 import io.loom.mapping.ConfigSnapshot;
 import io.loom.mapping.ConflictStrategy;
 import io.loom.mapping.TopicMapping;
+import io.loom.testsupport.ReferenceWorkload;
 import io.loom.testsupport.TestKafka;
 import io.loom.testsupport.TestPostgres;
 import java.io.ByteArrayInputStream;
@@ -393,7 +394,7 @@ public final class EndToEndBenchmark {
   private Timing loom(String table, List<String> key, ConflictStrategy strategy, Variant variant, int round)
       throws Exception {
     String group = group(variant, round);
-    TopicMapping mapping = new TopicMapping(topic, table, key, strategy, TelemetryWorkload.fields());
+    TopicMapping mapping = new TopicMapping(topic, table, key, strategy, ReferenceWorkload.fields());
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(postgres.jdbcUrl(database));
     config.setMaximumPoolSize(4);

@@ -42,19 +42,7 @@ final class TelemetryMessages {
 
   /** The append-only mapping (no upsert key): the 12 reference columns plus partition and offset. */
   static TopicMapping mapping(String topic, String table) {
-    List<FieldMapping> fields = new ArrayList<>(List.of(
-        FieldMapping.of("device_id", "device_id", DataType.STRING).withRequired(true),
-        FieldMapping.of("timestamp", "timestamp", DataType.TIMESTAMP).withRequired(true),
-        FieldMapping.of("data.sensor_type", "data_sensor_type", DataType.STRING),
-        FieldMapping.of("data.value", "data_value", DataType.FLOAT),
-        FieldMapping.of("data.unit", "data_unit", DataType.STRING),
-        FieldMapping.of("battery_level", "battery_level", DataType.INTEGER),
-        FieldMapping.of("tags.site", "tags_site", DataType.STRING),
-        FieldMapping.of("tags.building", "tags_building", DataType.STRING),
-        FieldMapping.of("tags.zone", "tags_zone", DataType.STRING),
-        FieldMapping.of("tags.firmware", "tags_firmware", DataType.STRING),
-        FieldMapping.of("tags.model", "tags_model", DataType.STRING),
-        FieldMapping.of("tags.region", "tags_region", DataType.STRING)));
+    List<FieldMapping> fields = new ArrayList<>(ReferenceWorkload.fields());
     fields.add(FieldMapping.of("$kafka.partition", "kafka_partition", DataType.INTEGER).withRequired(true));
     fields.add(FieldMapping.of("$kafka.offset", "kafka_offset", DataType.INTEGER).withRequired(true));
     return new TopicMapping(topic, table, List.of(), null, fields);
