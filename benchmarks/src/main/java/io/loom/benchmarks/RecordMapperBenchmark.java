@@ -3,11 +3,8 @@ package io.loom.benchmarks;
 import io.loom.mapping.MappingCompiler;
 import io.loom.mapping.MappingError;
 import io.loom.mapping.RecordMapper;
-import io.loom.mapping.SimpleSourceRecord;
 import io.loom.mapping.SourceRecord;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,12 +52,10 @@ public class RecordMapperBenchmark {
 
   @Setup
   public void setUp(Blackhole blackhole) throws IOException {
-    records = new SourceRecord[MESSAGES];
+    records = TelemetryWorkload.records(MESSAGES);
     values = new byte[MESSAGES][];
     for (int i = 0; i < MESSAGES; i++) {
-      values[i] = TelemetryWorkload.message(i);
-      records[i] = new SimpleSourceRecord(TelemetryWorkload.TOPIC, i % 4, i, 1_795_773_600_000L + i,
-          TelemetryWorkload.deviceId(i).getBytes(StandardCharsets.UTF_8), values[i], Map.of());
+      values[i] = records[i].value();
     }
     mapper = MappingCompiler.compile(TelemetryWorkload.mapping());
     baseline = new DatabindBaseline();

@@ -15,15 +15,12 @@ import io.loom.mapping.MappingError;
 import io.loom.mapping.RecordMapper;
 import io.loom.mapping.RowSink;
 import io.loom.mapping.SchemaValidation;
-import io.loom.mapping.SimpleSourceRecord;
 import io.loom.mapping.SourceRecord;
 import io.loom.mapping.TopicMapping;
 import io.loom.mapping.TopicSchema;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -109,11 +106,7 @@ public class SchemaValidationBenchmark {
 
   @Setup
   public void setUp(Blackhole blackhole) {
-    records = new SourceRecord[MESSAGES];
-    for (int i = 0; i < MESSAGES; i++) {
-      records[i] = new SimpleSourceRecord(TelemetryWorkload.TOPIC, i % 4, i, 1_795_773_600_000L + i,
-          TelemetryWorkload.deviceId(i).getBytes(StandardCharsets.UTF_8), TelemetryWorkload.message(i), Map.of());
-    }
+    records = TelemetryWorkload.records(MESSAGES);
     TopicMapping plain = TelemetryWorkload.mapping();
     TopicMapping validated = new TopicMapping(plain.topic(), plain.table(), plain.upsertKey(), plain.conflictStrategy(),
         plain.fields(), null, SchemaValidation.CURRENT, null);

@@ -1,16 +1,16 @@
 package io.loom.benchmarks;
 
+import io.loom.mapping.SimpleSourceRecord;
+import io.loom.mapping.SourceRecord;
 import io.loom.mapping.TopicMapping;
 import io.loom.testsupport.ReferenceWorkload;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
- * The reference telemetry workload every Loom throughput figure uses: message {@code i} (about 307
- * bytes of JSON), its key, and the 12-column mapping of the {@code telemetry} table.
- *
- * <p>Message {@code i}: {@code dev = i mod 10000}, {@code sec = i div 10000}; the timestamp is
- * 2026-11-27T10:00:00Z plus {@code sec} seconds and {@code dev mod 1000} milliseconds; the other
- * fields follow the formulas in the comments below. {@code (device_id, timestamp)} is unique for
- * {@code i < 864,000,000}.
+ * The reference telemetry workload every Loom throughput figure uses, as the benchmarks need it: the
+ * messages of {@link ReferenceWorkload} (which holds the formulas), the topic, and the 12-column mapping
+ * of the {@code telemetry} table.
  */
 public final class TelemetryWorkload {
   /** The topic of the workload. */
@@ -33,6 +33,16 @@ public final class TelemetryWorkload {
   /** {@code dev-%06d} of {@code i mod 10000}: the message's device and its Kafka key. */
   public static String deviceId(long i) {
     return ReferenceWorkload.deviceId(i);
+  }
+
+  /** Messages {@code 0 .. n-1} as records of the topic's 4 partitions, keyed by device. */
+  public static SourceRecord[] records(int n) {
+    SourceRecord[] records = new SourceRecord[n];
+    for (int i = 0; i < n; i++) {
+      records[i] = new SimpleSourceRecord(TOPIC, i % 4, i, 1_795_773_600_000L + i,
+          deviceId(i).getBytes(StandardCharsets.UTF_8), message(i), Map.of());
+    }
+    return records;
   }
 
   /** The 12 columns of the {@code telemetry} table, keyed by {@code (device_id, timestamp)}. */
