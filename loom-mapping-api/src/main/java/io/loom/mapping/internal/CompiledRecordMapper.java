@@ -451,12 +451,7 @@ public final class CompiledRecordMapper implements RecordMapper {
     } else {
       p.skipChildren();
     }
-    if (n.spans.length > 0) {
-      int end = tokenStart(p, s) + 1;
-      for (Capture c : n.spans) {
-        slots(c, s).setSpan(c.column, start, end);
-      }
-    }
+    setSpans(p, n, s, start);
   }
 
   private static void array(JsonParser p, PathNode n, Scratch s) throws IOException {
@@ -471,6 +466,11 @@ public final class CompiledRecordMapper implements RecordMapper {
     } else {
       p.skipChildren();
     }
+    setSpans(p, n, s, start);
+  }
+
+  /** The node's JSON-valued captures take the container just read: from {@code start} to its last token. */
+  private static void setSpans(JsonParser p, PathNode n, Scratch s, int start) throws IOException {
     if (n.spans.length > 0) {
       int end = tokenStart(p, s) + 1;
       for (Capture c : n.spans) {
