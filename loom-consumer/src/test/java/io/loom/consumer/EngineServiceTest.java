@@ -1,14 +1,14 @@
 package io.loom.consumer;
 
 import static io.loom.consumer.Fixtures.consumer;
-import static io.loom.consumer.Fixtures.count;
 import static io.loom.consumer.Fixtures.kafka;
 import static io.loom.consumer.Fixtures.postgres;
 import static io.loom.consumer.Fixtures.produce;
 import static io.loom.consumer.Fixtures.readings;
 import static io.loom.consumer.Fixtures.readingsTable;
 import static io.loom.consumer.Fixtures.snapshot;
-import static io.loom.consumer.Fixtures.sql;
+import static io.loom.testsupport.Sql.count;
+import static io.loom.testsupport.Sql.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -11,10 +11,6 @@ import io.loom.mapping.TopicMapping;
 import io.loom.testsupport.TestKafka;
 import io.loom.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,42 +48,6 @@ final class Fixtures {
     config.setInitializationFailTimeout(-1);
     config.setPoolName("test-" + database);
     return new HikariDataSource(config);
-  }
-
-  static void sql(DataSource ds, String... statements) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  static long count(DataSource ds, String sql) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  static List<List<Object>> rows(DataSource ds, String sql) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      List<List<Object>> rows = new ArrayList<>();
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getObject(i));
-        }
-        rows.add(row);
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
   }
 
   /** Rows of the readings table a test can count exactly: one per message, with its partition and offset. */

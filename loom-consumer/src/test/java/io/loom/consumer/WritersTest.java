@@ -1,14 +1,14 @@
 package io.loom.consumer;
 
 import static io.loom.consumer.Fixtures.consumer;
-import static io.loom.consumer.Fixtures.count;
 import static io.loom.consumer.Fixtures.kafka;
 import static io.loom.consumer.Fixtures.postgres;
 import static io.loom.consumer.Fixtures.produce;
 import static io.loom.consumer.Fixtures.readings;
 import static io.loom.consumer.Fixtures.readingsTable;
 import static io.loom.consumer.Fixtures.snapshot;
-import static io.loom.consumer.Fixtures.sql;
+import static io.loom.testsupport.Sql.count;
+import static io.loom.testsupport.Sql.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -89,6 +89,31 @@ class WritersTest {
       }
       assertThat(count(db, "SELECT count(DISTINCT (kafka_partition, kafka_offset)) FROM " + table)).isEqualTo(1500);
     }
+  }
+
+  @Test
+  void theByteLimit_writesBatchesLongBeforeTheRowLimitOrTheLinger_andKeepsEachOneSmall() {
+    String topic = kafka().createTopic(kafka().uniqueTopic("bytes"), 2);
+    // Every row records the transaction that wrote it, so the test can see how batches were cut.
+    sql(db, "CREATE TABLE bytes_limited (device_id text NOT NULL, \"timestamp\" timestamptz NOT NULL,"
+        + " value double precision, kafka_partition int NOT NULL, kafka_offset bigint NOT NULL,"
+        + " tx bigint NOT NULL DEFAULT txid_current())");
+    produce(topic, 0, 300);
+    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(readings(topic, "bytes_limited", false)));
+
+    // Neither the row limit nor the linger can cut a batch within the test's patience: only the byte limit.
+    try (LoomConsumer consumer = consumer(source, db, "bytes-group").maxBatchRows(100_000).maxBatchBytes(4096)
+        .linger(Duration.ofMinutes(5)).build()) {
+      consumer.start();
+      await().atMost(Duration.ofSeconds(45))
+          .until(() -> count(db, "SELECT count(*) FROM bytes_limited") >= 250);
+    }
+    // A message takes more than 96 bytes of the limit (its raw bytes plus overhead), so no batch can hold
+    // 4096 / 96 = 42 of them; the batches being written count towards the limit too.
+    assertThat(count(db, "SELECT max(n) FROM (SELECT count(*) AS n FROM bytes_limited GROUP BY tx) b"))
+        .isPositive().isLessThanOrEqualTo(42);
+    assertThat(count(db, "SELECT count(DISTINCT (kafka_partition, kafka_offset)) FROM bytes_limited"))
+        .isEqualTo(count(db, "SELECT count(*) FROM bytes_limited"));
   }
 
   @Test

@@ -2,10 +2,11 @@ package io.loom.systemtests.corpus;
 
 import static io.loom.systemtests.corpus.CorpusFixtures.PATIENCE;
 import static io.loom.systemtests.corpus.CorpusFixtures.consumer;
-import static io.loom.systemtests.corpus.CorpusFixtures.count;
 import static io.loom.systemtests.corpus.CorpusFixtures.kafka;
 import static io.loom.systemtests.corpus.CorpusFixtures.postgres;
-import static io.loom.systemtests.corpus.CorpusFixtures.sql;
+import static io.loom.testsupport.Sql.count;
+import static io.loom.testsupport.Sql.rows;
+import static io.loom.testsupport.Sql.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -146,7 +147,7 @@ class BadConfigurationCorpusTest {
           sql(db, e.statements().stream().map(statement -> String.format(Locale.ROOT, statement, bad))
               .toArray(String[]::new));
           String location = e.location();
-          for (List<Object> row : CorpusFixtures.rows(db, "SELECT target_column, id FROM topic_field_mappings"
+          for (List<Object> row : rows(db, "SELECT target_column, id FROM topic_field_mappings"
               + " WHERE topic_name = '" + bad + "'")) {
             location = location.replace("{id:" + row.get(0) + "}", String.valueOf(row.get(1)));
           }

@@ -2,12 +2,12 @@ package io.loom.systemtests.corpus;
 
 import static io.loom.systemtests.corpus.CorpusFixtures.PATIENCE;
 import static io.loom.systemtests.corpus.CorpusFixtures.consumer;
-import static io.loom.systemtests.corpus.CorpusFixtures.count;
 import static io.loom.systemtests.corpus.CorpusFixtures.header;
 import static io.loom.systemtests.corpus.CorpusFixtures.kafka;
 import static io.loom.systemtests.corpus.CorpusFixtures.postgres;
-import static io.loom.systemtests.corpus.CorpusFixtures.rows;
-import static io.loom.systemtests.corpus.CorpusFixtures.sql;
+import static io.loom.testsupport.Sql.count;
+import static io.loom.testsupport.Sql.rows;
+import static io.loom.testsupport.Sql.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

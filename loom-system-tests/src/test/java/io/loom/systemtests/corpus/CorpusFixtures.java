@@ -7,13 +7,7 @@ import io.loom.mapping.MappingSource;
 import io.loom.testsupport.TestKafka;
 import io.loom.testsupport.TestPostgres;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import javax.sql.DataSource;
 import org.apache.kafka.common.header.Header;
 
@@ -44,37 +38,6 @@ final class CorpusFixtures {
     config.setConnectionTimeout(10_000);
     config.setPoolName("corpus-" + database);
     return new HikariDataSource(config);
-  }
-
-  static void sql(DataSource ds, String... statements) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  static long count(DataSource ds, String sql) {
-    return (Long) rows(ds, sql).get(0).get(0);
-  }
-
-  static List<List<Object>> rows(DataSource ds, String sql) {
-    try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      List<List<Object>> rows = new ArrayList<>();
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        List<Object> row = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-          row.add(rs.getObject(i));
-        }
-        rows.add(row);
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
   }
 
   static LoomConsumer.Builder consumer(MappingSource source, DataSource dataSource, String group) {

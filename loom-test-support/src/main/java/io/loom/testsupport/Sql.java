@@ -1,0 +1,53 @@
+package io.loom.testsupport;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** Plain SQL for tests: statements run in turn, a count, all rows; a failure becomes an unchecked exception. */
+public final class Sql {
+    private Sql() {}
+
+    /** Runs the statements in order on one connection (auto-commit). */
+    public static void sql(DataSource ds, String... statements) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The first column of the first row as a long, for instance of {@code SELECT count(*) ...}. */
+    public static long count(DataSource ds, String query) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Every row of the query, each as its column values ({@link ResultSet#getObject}). */
+    public static List<List<Object>> rows(DataSource ds, String query) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            List<List<Object>> rows = new ArrayList<>();
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+}
