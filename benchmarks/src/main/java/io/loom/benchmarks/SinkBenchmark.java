@@ -23,8 +23,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.postgresql.PGConnection;
 
 /**
@@ -34,16 +36,18 @@ import org.postgresql.PGConnection;
  * <ul>
  *   <li>(a) {@code COPY FROM STDIN} of a prepared CSV byte stream (the ceiling), into the table without
  *       index and into the table with primary key (device_id, timestamp);
- *   <li>the sink: append (no index), ignore (PK table, no conflicts), and update in three cases;
+ *   <li>the sink: append (no index), ignore (PK table, no conflicts), and update in four cases;
  *   <li>(b) pgjdbc batched INSERT with {@code reWriteBatchedInserts=true} and {@code ON CONFLICT DO
- *       UPDATE}, in the same three cases;
+ *       UPDATE}, in the same four cases;
  *   <li>(c) text COPY into a temporary staging table, then {@code INSERT ... SELECT ... ON CONFLICT DO
  *       UPDATE} (every row conflicting with changed values).
  * </ul>
  *
- * The three update cases: every row conflicting with changed values (data_value and battery_level
- * differ from the stored row: the main figure), every row conflicting with identical values (a
- * replay), and every row a new key (empty table). The sink's figures include filling its batches
+ * The four update cases: every row conflicting with changed values (data_value and battery_level
+ * differ from the stored row), every row conflicting with identical values (a replay), every row a
+ * new key (the 1M rows written into the empty primary-key table), and one
+ * row in ten conflicting with changed values while the rest are new keys (a stream of new readings
+ * with some corrections). The sink's figures include filling its batches
  * through {@link RowSink} (the consumer's hot path); (a) and (c) get their CSV bytes prepared before the
  * clock starts. The sink's code is warmed up first; each conflicting case starts from the same table
  * (the base rows loaded by COPY, vacuumed, analysed). After every run the row count and the sum of
@@ -52,7 +56,7 @@ import org.postgresql.PGConnection;
  * at a direct COPY. Connections use {@code temp_buffers=64MB} so
  * that a staging table of one batch stays in memory.
  *
- * <p>Run (arguments: rows, default 1,000,000; rows per sink batch, default 50,000; about 2 minutes):
+ * <p>Run (arguments: rows, default 1,000,000; rows per sink batch, default 50,000; about 3 minutes):
  *
  * <pre>
  * mvn -q -pl benchmarks -am compile dependency:build-classpath -Dmdep.outputFile=$PWD/target/bench.cp
@@ -99,6 +103,7 @@ public final class SinkBenchmark {
   private final int rows;
   private final int batchRows;
   private final List<String[]> results = new ArrayList<>();
+  private final Map<String, Double> rates = new LinkedHashMap<>();
   private HikariDataSource pool;
   private String jdbcUrl;
 
@@ -110,7 +115,9 @@ public final class SinkBenchmark {
   public static void main(String[] args) throws Exception {
     int rows = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
     int batchRows = args.length > 1 ? Integer.parseInt(args[1].replace("_", "")) : 50_000;
-    new SinkBenchmark(rows, batchRows).run();
+    try (TestPostgres postgres = TestPostgres.startNew()) {
+      new SinkBenchmark(rows, batchRows).run(postgres);
+    }
   }
 
   static long micros(long i) {
@@ -136,87 +143,105 @@ public final class SinkBenchmark {
     return sum;
   }
 
-  private void run() throws Exception {
-    try (TestPostgres postgres = TestPostgres.startNew()) {
-      String database = postgres.createDatabase("sink_bench");
-      jdbcUrl = postgres.jdbcUrl(database);
-      HikariConfig config = new HikariConfig();
-      // staging tables of 50,000-row batches do not fit PostgreSQL's default 8 MB of temp_buffers
-      config.setJdbcUrl(jdbcUrl + "&options=-c%20temp_buffers%3D64MB");
-      config.setMaximumPoolSize(2);
-      pool = new HikariDataSource(config);
-      execute("CREATE TABLE bench_plain (" + DEFINITION + ")",
-          "CREATE TABLE bench_pk (" + DEFINITION + ", PRIMARY KEY (device_id, \"timestamp\"))");
-      System.out.printf(Locale.ROOT, "%,d rows, sink batches of %,d rows, PostgreSQL %s%n", rows, batchRows,
-          query("SHOW server_version"));
+  /**
+   * Runs every measurement on {@code postgres} (in a database of its own) and returns the rows per
+   * second of each run by name, in order; a run whose rows did not all land throws.
+   */
+  static Map<String, Double> run(TestPostgres postgres, int rows, int batchRows) throws Exception {
+    SinkBenchmark benchmark = new SinkBenchmark(rows, batchRows);
+    benchmark.run(postgres);
+    return benchmark.rates;
+  }
 
-      byte[] csv = csv(false);
-      byte[] changedCsv = csv(true);
-      System.out.printf(Locale.ROOT, "prepared %,d bytes of CSV (%.0f bytes/row)%n", csv.length, csv.length / (double) rows);
-      long baseSum = batterySum(false);
-      long changedSum = batterySum(true);
-      List<String> key = List.of("device_id", "timestamp");
+  private void run(TestPostgres postgres) throws Exception {
+    String database = postgres.createDatabase("sink_bench");
+    jdbcUrl = postgres.jdbcUrl(database);
+    HikariConfig config = new HikariConfig();
+    // staging tables of 50,000-row batches do not fit PostgreSQL's default 8 MB of temp_buffers
+    config.setJdbcUrl(jdbcUrl + "&options=-c%20temp_buffers%3D64MB");
+    config.setMaximumPoolSize(2);
+    pool = new HikariDataSource(config);
+    execute("CREATE TABLE bench_plain (" + DEFINITION + ")",
+        "CREATE TABLE bench_pk (" + DEFINITION + ", PRIMARY KEY (device_id, \"timestamp\"))");
+    System.out.printf(Locale.ROOT, "%,d rows, sink batches of %,d rows, PostgreSQL %s%n", rows, batchRows,
+        query("SHOW server_version"));
 
-      try (JdbcSink sink = new JdbcSink(pool, SinkOptions.defaults())) {
-        // warm the JIT up on the sink's code paths (direct, staged, changed and identical), then start afresh
-        int warmRows = Math.min(rows, 200_000);
-        sink(sink, "bench_plain", List.of(), ConflictStrategy.IGNORE, "warm-append", warmRows, false);
-        sink(sink, "bench_pk", key, ConflictStrategy.UPDATE, "warm-update", warmRows, false);
-        sink(sink, "bench_pk", key, ConflictStrategy.UPDATE, "warm-update-2", warmRows, true);
-        sink(sink, "bench_pk", key, ConflictStrategy.UPDATE, "warm-update-3", warmRows, true);
+    byte[] csv = csv(false, 1);
+    byte[] changedCsv = csv(true, 1);
+    byte[] tenthCsv = csv(false, 10);
+    System.out.printf(Locale.ROOT, "prepared %,d bytes of CSV (%.0f bytes/row)%n", csv.length, csv.length / (double) rows);
+    long baseSum = batterySum(false);
+    long changedSum = batterySum(true);
+    List<String> key = List.of("device_id", "timestamp");
 
-        truncate("bench_plain");
-        double copyPlain = measure("(a) COPY CSV, no index", () -> copyCsv("bench_plain", csv), "bench_plain", baseSum);
-        truncate("bench_plain");
-        double append = measure("sink append, no index", () -> sink(sink, "bench_plain", List.of(),
-            ConflictStrategy.IGNORE, "append", rows, false), "bench_plain", baseSum);
-        truncate("bench_pk");
-        double copyPk = measure("(a) COPY CSV, primary key", () -> copyCsv("bench_pk", csv), "bench_pk", baseSum);
-        truncate("bench_pk");
-        double ignore = measure("sink ignore, primary key, no conflicts", () -> sink(sink, "bench_pk", key,
-            ConflictStrategy.IGNORE, "ignore", rows, false), "bench_pk", baseSum);
+    try (JdbcSink sink = new JdbcSink(pool, SinkOptions.defaults())) {
+      // warm the JIT up on the sink's code paths (direct, staged, changed and identical), then start afresh
+      int warmRows = Math.min(rows, 200_000);
+      sink(sink, "bench_plain", List.of(), ConflictStrategy.IGNORE, "warm-append", warmRows, false);
+      sink(sink, "bench_pk", key, ConflictStrategy.UPDATE, "warm-update", warmRows, false);
+      sink(sink, "bench_pk", key, ConflictStrategy.UPDATE, "warm-update-2", warmRows, true);
+      sink(sink, "bench_pk", key, ConflictStrategy.UPDATE, "warm-update-3", warmRows, true);
 
-        // every conflicting case starts from the same state: the base rows loaded by COPY, vacuumed
-        loadForUpsert(csv);
-        double update = measure("sink update, every row conflicting, changed values", () -> sink(sink, "bench_pk", key,
-            ConflictStrategy.UPDATE, "update", rows, true), "bench_pk", changedSum);
-        loadForUpsert(csv);
-        double batched = measure("(b) batched INSERT ... ON CONFLICT DO UPDATE (reWriteBatchedInserts), every row"
-            + " conflicting, changed values", () -> batchedUpsert(true), "bench_pk", changedSum);
-        loadForUpsert(csv);
-        double staged = measure("(c) COPY CSV to staging + INSERT ... ON CONFLICT DO UPDATE, every row conflicting,"
-            + " changed values", () -> stagedUpsert(changedCsv), "bench_pk", changedSum);
+      truncate("bench_plain");
+      double copyPlain = measure("(a) COPY CSV, no index", () -> copyCsv("bench_plain", csv), "bench_plain", baseSum);
+      truncate("bench_plain");
+      double append = measure("sink append, no index", () -> sink(sink, "bench_plain", List.of(),
+          ConflictStrategy.IGNORE, "append", rows, false), "bench_plain", baseSum);
+      truncate("bench_pk");
+      double copyPk = measure("(a) COPY CSV, primary key", () -> copyCsv("bench_pk", csv), "bench_pk", baseSum);
+      truncate("bench_pk");
+      double ignore = measure("sink ignore, primary key, no conflicts", () -> sink(sink, "bench_pk", key,
+          ConflictStrategy.IGNORE, "ignore", rows, false), "bench_pk", baseSum);
 
-        loadForUpsert(csv);
-        double replay = measure("sink update, every row conflicting, identical values (replay)", () -> sink(sink,
-            "bench_pk", key, ConflictStrategy.UPDATE, "replay", rows, false), "bench_pk", baseSum);
-        loadForUpsert(csv);
-        double batchedReplay = measure("(b) batched upsert, every row conflicting, identical values (replay)",
-            () -> batchedUpsert(false), "bench_pk", baseSum);
+      // every conflicting case starts from the same state: the base rows loaded by COPY, vacuumed
+      loadForUpsert(csv);
+      double update = measure("sink update, every row conflicting, changed values", () -> sink(sink, "bench_pk", key,
+          ConflictStrategy.UPDATE, "update", rows, true), "bench_pk", changedSum);
+      loadForUpsert(csv);
+      double batched = measure("(b) batched INSERT ... ON CONFLICT DO UPDATE (reWriteBatchedInserts), every row"
+          + " conflicting, changed values", () -> batchedUpsert(true), "bench_pk", changedSum);
+      loadForUpsert(csv);
+      double staged = measure("(c) COPY CSV to staging + INSERT ... ON CONFLICT DO UPDATE, every row conflicting,"
+          + " changed values", () -> stagedUpsert(changedCsv), "bench_pk", changedSum);
 
-        truncate("bench_pk");
-        double fresh = measure("sink update, every row a new key", () -> sink(sink, "bench_pk", key,
-            ConflictStrategy.UPDATE, "fresh", rows, false), "bench_pk", baseSum);
-        truncate("bench_pk");
-        double batchedFresh = measure("(b) batched upsert, every row a new key", () -> batchedUpsert(false), "bench_pk",
-            baseSum);
+      loadForUpsert(csv);
+      double replay = measure("sink update, every row conflicting, identical values (replay)", () -> sink(sink,
+          "bench_pk", key, ConflictStrategy.UPDATE, "replay", rows, false), "bench_pk", baseSum);
+      loadForUpsert(csv);
+      double batchedReplay = measure("(b) batched upsert, every row conflicting, identical values (replay)",
+          () -> batchedUpsert(false), "bench_pk", baseSum);
 
-        System.out.println();
-        System.out.println("| run | rows/s |");
-        System.out.println("|---|---:|");
-        for (String[] r : results) {
-          System.out.println("| " + r[0] + " | " + r[1] + " |");
-        }
-        System.out.println();
-        System.out.printf(Locale.ROOT, "append / (a) no index:                  %.2f (target >= 0.80)%n", append / copyPlain);
-        System.out.printf(Locale.ROOT, "ignore / (a) primary key:               %.2f (target >= 0.80)%n", ignore / copyPk);
-        System.out.printf(Locale.ROOT, "update / (b), changed values:           %.2f (target >= 2)%n", update / batched);
-        System.out.printf(Locale.ROOT, "update / (c), changed values:           %.2f%n", update / staged);
-        System.out.printf(Locale.ROOT, "update / (b), identical values (replay): %.2f%n", replay / batchedReplay);
-        System.out.printf(Locale.ROOT, "update / (b), new keys:                 %.2f%n", fresh / batchedFresh);
-      } finally {
-        pool.close();
+      truncate("bench_pk");
+      double fresh = measure("sink update, every row a new key", () -> sink(sink, "bench_pk", key,
+          ConflictStrategy.UPDATE, "fresh", rows, false), "bench_pk", baseSum);
+      truncate("bench_pk");
+      double batchedFresh = measure("(b) batched upsert, every row a new key", () -> batchedUpsert(false), "bench_pk",
+          baseSum);
+
+      // a stream of mostly new readings with some corrections: every tenth row already stored, with other values
+      loadForUpsert(tenthCsv, (rows + 9) / 10);
+      double mixed = measure("sink update, 1 row in 10 conflicting with changed values, the rest new keys", () -> sink(sink,
+          "bench_pk", key, ConflictStrategy.UPDATE, "mixed", rows, true), "bench_pk", changedSum);
+      loadForUpsert(tenthCsv, (rows + 9) / 10);
+      double batchedMixed = measure("(b) batched upsert, 1 row in 10 conflicting with changed values, the rest new keys",
+          () -> batchedUpsert(true), "bench_pk", changedSum);
+
+      System.out.println();
+      System.out.println("| run | rows/s |");
+      System.out.println("|---|---:|");
+      for (String[] r : results) {
+        System.out.println("| " + r[0] + " | " + r[1] + " |");
       }
+      System.out.println();
+      System.out.printf(Locale.ROOT, "append / (a) no index:                  %.2f (target >= 0.80)%n", append / copyPlain);
+      System.out.printf(Locale.ROOT, "ignore / (a) primary key:               %.2f (target >= 0.80)%n", ignore / copyPk);
+      System.out.printf(Locale.ROOT, "update / (b), changed values:           %.2f (target >= 2)%n", update / batched);
+      System.out.printf(Locale.ROOT, "update / (c), changed values:           %.2f%n", update / staged);
+      System.out.printf(Locale.ROOT, "update / (b), identical values (replay): %.2f%n", replay / batchedReplay);
+      System.out.printf(Locale.ROOT, "update / (b), new keys:                 %.2f%n", fresh / batchedFresh);
+      System.out.printf(Locale.ROOT, "update / (b), 1 in 10 conflicting:      %.2f%n", mixed / batchedMixed);
+    } finally {
+      pool.close();
     }
   }
 
@@ -242,12 +267,17 @@ public final class SinkBenchmark {
     double perSecond = rows / seconds;
     System.out.printf(Locale.ROOT, "%-100s %8.2f s %,12.0f rows/s%n", name, seconds, perSecond);
     results.add(new String[] {name, String.format(Locale.ROOT, "%,.0f", perSecond)});
+    rates.put(name, perSecond);
     return perSecond;
   }
 
   private void loadForUpsert(byte[] csv) throws Exception {
+    loadForUpsert(csv, rows);
+  }
+
+  private void loadForUpsert(byte[] csv, long csvRows) throws Exception {
     truncate("bench_pk");
-    copyCsv("bench_pk", csv);
+    copyCsv("bench_pk", csv, csvRows);
     execute("VACUUM ANALYZE bench_pk");
   }
 
@@ -292,11 +322,12 @@ public final class SinkBenchmark {
     }
   }
 
-  private byte[] csv(boolean changed) {
+  /** The CSV of rows {@code i} with {@code i % every == 0}. */
+  private byte[] csv(boolean changed, int every) {
     DateTimeFormatter format = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS+00", Locale.ROOT).withZone(ZoneOffset.UTC);
     ByteArrayOutputStream out = new ByteArrayOutputStream(rows * 190);
     StringBuilder sb = new StringBuilder(256);
-    for (long i = 0; i < rows; i++) {
+    for (long i = 0; i < rows; i += every) {
       int dev = (int) (i % 10_000);
       int s = (int) (i % 4);
       long us = micros(i);
@@ -313,13 +344,17 @@ public final class SinkBenchmark {
   }
 
   private void copyCsv(String table, byte[] csv) throws Exception {
+    copyCsv(table, csv, rows);
+  }
+
+  private void copyCsv(String table, byte[] csv, long expectedRows) throws Exception {
     try (Connection c = pool.getConnection()) {
       c.setAutoCommit(false);
       long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + COLUMNS
           + ") FROM STDIN (FORMAT csv)", new ByteArrayInputStream(csv), 256 * 1024);
       c.commit();
-      if (n != rows) {
-        throw new IllegalStateException("COPY reported " + n + " rows");
+      if (n != expectedRows) {
+        throw new IllegalStateException("COPY reported " + n + " rows, expected " + expectedRows);
       }
     }
   }
