@@ -214,7 +214,7 @@ class HypertableSinkTest {
     assertThat(backend.timeDimension(pool, "telemetry", "readings")).contains(new TimeDimension("ts", "1 day"));
   }
 
-  // ------------------------------------------------------------------------------------------- helpers
+  // --------------------------------------------------------------------------- targets, batches, SQL
 
   private static TableTarget readings(List<String> key, ConflictStrategy strategy, Hypertable hypertable) {
     return new TableTarget("readings", List.of(new Column(0, "ts", DataType.TIMESTAMP, null),
