@@ -163,6 +163,39 @@ class HypertableSinkTest {
   }
 
   @Test
+  void integerTimeColumn_takesAWholeNumberChunkIntervalInItsOwnUnits() {
+    execute("CREATE TABLE ticks (ms bigint NOT NULL, v float8)");
+    TableTarget target = ticks(new Hypertable("ms", "86400000"));
+    SinkBatch batch = sink.newBatch();
+    message(batch, target, TOPIC, 0, 0, 1_772_359_200_000L, 1.0);
+
+    sink.write(batch, "g");
+
+    assertThat(rows("SELECT ms, v FROM ticks")).containsExactly("1772359200000|1.0");
+    assertThat(backend.timeDimension(pool, "public", "ticks")).contains(new TimeDimension("ms", "86400000"));
+    backend.calls(pool, "public", "ticks").ifPresent(calls -> assertThat(calls)
+        .containsExactly(new Call("ms", "86400000", true, true, true)));
+  }
+
+  @Test
+  void integerTimeColumn_withAnIntervalThatIsNoWholeNumber_failsNamingItAndWritesNothing() {
+    execute("CREATE TABLE ticks (ms bigint NOT NULL, v float8)");
+    TableTarget target = ticks(new Hypertable("ms", "1 day"));
+    SinkBatch batch = sink.newBatch();
+    message(batch, target, TOPIC, 0, 0, 1_772_359_200_000L, 1.0);
+
+    assertThatThrownBy(() -> sink.write(batch, "g")).isInstanceOfSatisfying(SinkException.class, e -> {
+      assertThat(e.reason()).isEqualTo(SinkException.Reason.SCHEMA);
+      assertThat(e.getMessage()).isEqualTo("table 'ticks' does not fit its mapping:\n  - chunk interval '1 day' of"
+          + " integer time column 'ms' is not a positive whole number; an integer time column takes its chunk interval"
+          + " in its own units, for example 86400000 for a day of epoch milliseconds");
+    });
+    assertThat(rows("SELECT count(*) FROM ticks")).containsExactly("0");
+    assertThat(backend.timeDimension(pool, "public", "ticks")).isEmpty();
+    backend.calls(pool, "public", "ticks").ifPresent(calls -> assertThat(calls).isEmpty());
+  }
+
+  @Test
   void timeColumnMissingFromTheTable_isAMappingProblemAndNoConversionIsTried() {
     execute("CREATE TABLE readings (time timestamptz, device_id text NOT NULL, v float8)");
     TableTarget target = readings(List.of(), ConflictStrategy.IGNORE, new Hypertable("ts", "1 day"));
@@ -220,6 +253,11 @@ class HypertableSinkTest {
     return new TableTarget("readings", List.of(new Column(0, "ts", DataType.TIMESTAMP, null),
         new Column(1, "device_id", DataType.STRING, null), new Column(2, "v", DataType.FLOAT, null)), key, strategy,
         hypertable);
+  }
+
+  private static TableTarget ticks(Hypertable hypertable) {
+    return new TableTarget("ticks", List.of(new Column(0, "ms", DataType.INTEGER, null),
+        new Column(1, "v", DataType.FLOAT, null)), List.of(), ConflictStrategy.IGNORE, hypertable);
   }
 
   /** One message at {@code offset} with the row (T + offset hours, device, v). */

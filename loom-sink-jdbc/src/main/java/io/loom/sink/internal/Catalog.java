@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Catalog {
   private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+  /** int2, int4, int8: time columns whose chunk interval is a whole number, not an {@code interval}. */
+  private static final Set<Integer> INTEGER_TYPES = Set.of(21, 23, 20);
 
   private final ConcurrentHashMap<String, TableMetadata> tables = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TableTarget, TablePlan> plans = new ConcurrentHashMap<>();
@@ -49,7 +51,7 @@ final class Catalog {
     plan = build(conn, target, metadata);
     if (plan.usable()) {
       if (target.hypertable() != null) {
-        convertToHypertable(conn, target);
+        convertToHypertable(conn, target, metadata);
       }
       LOG.debug("{}: {}", target.table(), plan.description());
     }
@@ -111,7 +113,7 @@ final class Catalog {
     return known;
   }
 
-  private void convertToHypertable(Connection conn, TableTarget target) throws SQLException {
+  private void convertToHypertable(Connection conn, TableTarget target, TableMetadata metadata) throws SQLException {
     String table = target.table();
     Extension extension = timescale(conn);
     if (!extension.installed()) {
@@ -124,9 +126,17 @@ final class Catalog {
     if (hypertablesDone.contains(table)) {
       return;
     }
-    Hypertables.Statement statement = Hypertables.createHypertable(extension.schema(), table, target.hypertable());
     String interval = target.hypertable().chunkInterval() == null || target.hypertable().chunkInterval().isBlank()
         ? "default" : target.hypertable().chunkInterval().trim();
+    TableMetadata.ColumnInfo timeColumn = metadata.columns().get(target.hypertable().timeColumn());
+    Hypertables.Statement statement;
+    try {
+      statement = Hypertables.createHypertable(extension.schema(), table, target.hypertable(),
+          timeColumn != null && INTEGER_TYPES.contains(timeColumn.typeOid()));
+    } catch (IllegalArgumentException e) {
+      throw new SinkException(SinkException.Reason.SCHEMA, "table '" + table + "' does not fit its mapping:\n  - "
+          + e.getMessage());
+    }
     LOG.info("{}: converting to a TimescaleDB hypertable on {} (chunk interval {})", table,
         target.hypertable().timeColumn(), interval);
     try (PreparedStatement ps = conn.prepareStatement(statement.sql())) {

@@ -20,17 +20,18 @@ public final class Hypertables {
   /** A statement with its parameters in order. */
   public record Statement(String sql, List<Object> parameters) {}
 
-  /** The statement that converts {@code table} per {@code settings}, calling {@code create_hypertable} through the search_path. */
-  public static Statement createHypertable(String table, Hypertable settings) {
-    return createHypertable(null, table, settings);
-  }
-
   /**
    * The statement that converts {@code table} per {@code settings}, calling the {@code create_hypertable}
-   * of schema {@code extensionSchema} (as {@link #EXTENSION_QUERY} reports it), or the one found through the
-   * search_path when it is {@code null}.
+   * of schema {@code extensionSchema} (as {@link #EXTENSION_QUERY} reports it). An integer time column
+   * ({@code integerTime}) takes its chunk interval as a whole number in the column's own units, for
+   * example {@code 86400000} for a day of epoch milliseconds; other time columns take an {@code
+   * interval} such as {@code 1 day}.
+   *
+   * @throws IllegalArgumentException if the time column is not a plain identifier, or an integer time
+   *     column's chunk interval is not a positive whole number
    */
-  public static Statement createHypertable(String extensionSchema, String table, Hypertable settings) {
+  public static Statement createHypertable(String extensionSchema, String table, Hypertable settings,
+      boolean integerTime) {
     if (!SqlIdentifiers.isValid(settings.timeColumn())) {
       throw new IllegalArgumentException("hypertable time column '" + settings.timeColumn() + "' is not allowed; expected "
           + SqlIdentifiers.PATTERN_TEXT);
@@ -38,17 +39,35 @@ public final class Hypertables {
     List<Object> parameters = new ArrayList<>();
     parameters.add(SqlIdentifiers.quote(table));
     parameters.add(settings.timeColumn());
-    StringBuilder sql = new StringBuilder("SELECT ");
-    if (extensionSchema != null) {
-      sql.append('"').append(extensionSchema.replace("\"", "\"\"")).append("\".");
-    }
-    sql.append("create_hypertable(?::regclass, ?::name");
+    StringBuilder sql = new StringBuilder("SELECT \"").append(extensionSchema.replace("\"", "\"\""))
+        .append("\".create_hypertable(?::regclass, ?::name");
     if (settings.chunkInterval() != null && !settings.chunkInterval().isBlank()) {
-      sql.append(", chunk_time_interval => ?::interval");
-      parameters.add(settings.chunkInterval().trim());
+      String interval = settings.chunkInterval().trim();
+      if (integerTime) {
+        sql.append(", chunk_time_interval => ?::bigint");
+        parameters.add(wholeInterval(settings.timeColumn(), interval));
+      } else {
+        sql.append(", chunk_time_interval => ?::interval");
+        parameters.add(interval);
+      }
     }
     sql.append(", if_not_exists => true, migrate_data => true)");
     return new Statement(sql.toString(), List.copyOf(parameters));
+  }
+
+  private static long wholeInterval(String timeColumn, String interval) {
+    long value;
+    try {
+      value = Long.parseLong(interval);
+    } catch (NumberFormatException e) {
+      value = 0;
+    }
+    if (value <= 0) {
+      throw new IllegalArgumentException("chunk interval '" + interval + "' of integer time column '" + timeColumn
+          + "' is not a positive whole number; an integer time column takes its chunk interval in its own units,"
+          + " for example 86400000 for a day of epoch milliseconds");
+    }
+    return value;
   }
 
   /** The schema of the {@code timescaledb} extension in the current database; no row when it is not installed. */
