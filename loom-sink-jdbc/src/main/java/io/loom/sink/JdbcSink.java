@@ -87,8 +87,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>TimescaleDB</h2>
  * A target with {@link TableTarget#hypertable()} is converted with {@code create_hypertable(...,
- * migrate_data => true, if_not_exists => true)} before its first write when the {@code timescaledb}
- * extension is installed; without it the settings are ignored (logged once per table).
+ * migrate_data => true, if_not_exists => true)} (called in the extension's schema, whatever the
+ * connection's search_path) before its first write when the {@code timescaledb} extension is
+ * installed, and again, as a no-op, after {@link #invalidateMetadata()}; without the extension the
+ * settings are ignored (logged once per table). A conversion TimescaleDB refuses (a primary key or
+ * unique index without the time column, a time column of a type it cannot partition by) fails the
+ * write with {@link SinkException.Reason#SCHEMA}, naming the table, the time column and
+ * TimescaleDB's reason; nothing of the batch is written.
  *
  * <p>Thread-safe: any number of threads may write their own batches at once (each uses its own
  * connection). The sink does not close a {@link DataSource} it was given; {@link #close()} is

@@ -1,7 +1,8 @@
 /**
  * Real services for tests, benchmarks and the quick start: {@link io.loom.testsupport.TestPostgres} (a PostgreSQL
  * server run from embedded binaries) and {@link io.loom.testsupport.TestKafka} (a single-node KRaft Kafka broker
- * inside the JVM), plus {@link io.loom.testsupport.FreePorts}.
+ * inside the JVM), plus {@link io.loom.testsupport.FreePorts}, and {@link io.loom.testsupport.TimescaleStandIn}, a
+ * stand-in {@code timescaledb} extension for the embedded PostgreSQL.
  *
  * <p>Typical use in a test class:
  * <pre>{@code

@@ -1,5 +1,6 @@
 package io.loom.sink.internal;
 
+import io.loom.sink.SinkException;
 import io.loom.sink.TableTarget;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,19 +15,31 @@ import org.slf4j.LoggerFactory;
 /**
  * Design note: the sink's cached knowledge of the database: table metadata (read once per table),
  * the plan of every target, the answers of cast probes, whether TimescaleDB is installed, and which
- * tables were already converted to hypertables. {@link #invalidate()} forgets all of it (after a
+ * tables were already converted to hypertables. A table is converted only once its plan is usable (a
+ * mapping problem is reported as such, not as TimescaleDB's refusal), before anything is written; a
+ * refusal becomes a {@link SinkException.Reason#SCHEMA} failure naming the table, the time column
+ * and TimescaleDB's reason. {@link #invalidate()} forgets all of it (after a
  * configuration or schema change); concurrent writers may read the same table twice, never a torn
  * entry. Every query runs on the caller's connection in auto-commit mode.
  */
 final class Catalog {
   private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+  /** int2, int4, int8: time columns whose chunk interval is a whole number, not an {@code interval}. */
+  private static final Set<Integer> INTEGER_TYPES = Set.of(21, 23, 20);
 
   private final ConcurrentHashMap<String, TableMetadata> tables = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TableTarget, TablePlan> plans = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Boolean> casts = new ConcurrentHashMap<>();
   private final Set<String> hypertablesDone = ConcurrentHashMap.newKeySet();
   private final Set<String> hypertablesIgnored = ConcurrentHashMap.newKeySet();
-  private volatile Boolean timescale;
+  private volatile Extension timescale;
+
+  /** Whether the timescaledb extension is installed in the database, and in which schema. */
+  private record Extension(String schema) {
+    boolean installed() {
+      return schema != null;
+    }
+  }
 
   /** The plan of {@code target}, reading metadata (and converting a hypertable) on first use. */
   TablePlan plan(Connection conn, TableTarget target) throws SQLException {
@@ -35,11 +48,11 @@ final class Catalog {
       return plan;
     }
     TableMetadata metadata = metadata(conn, target.table());
-    if (target.hypertable() != null && metadata.exists()) {
-      convertToHypertable(conn, target);
-    }
     plan = build(conn, target, metadata);
     if (plan.usable()) {
+      if (target.hypertable() != null) {
+        convertToHypertable(conn, target, metadata);
+      }
       LOG.debug("{}: {}", target.table(), plan.description());
     }
     plans.put(target, plan);
@@ -89,20 +102,21 @@ final class Catalog {
     return ok;
   }
 
-  boolean timescaleInstalled(Connection conn) throws SQLException {
-    Boolean known = timescale;
+  private Extension timescale(Connection conn) throws SQLException {
+    Extension known = timescale;
     if (known == null) {
       try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(Hypertables.EXTENSION_QUERY)) {
-        known = rs.next();
+        known = new Extension(rs.next() ? rs.getString(1) : null);
       }
       timescale = known;
     }
     return known;
   }
 
-  private void convertToHypertable(Connection conn, TableTarget target) throws SQLException {
+  private void convertToHypertable(Connection conn, TableTarget target, TableMetadata metadata) throws SQLException {
     String table = target.table();
-    if (!timescaleInstalled(conn)) {
+    Extension extension = timescale(conn);
+    if (!extension.installed()) {
       if (hypertablesIgnored.add(table)) {
         LOG.info("{}: the timescaledb extension is not installed; the hypertable settings (time column {}) are ignored"
             + " and the table stays a plain PostgreSQL table", table, target.hypertable().timeColumn());
@@ -112,15 +126,31 @@ final class Catalog {
     if (hypertablesDone.contains(table)) {
       return;
     }
-    Hypertables.Statement statement = Hypertables.createHypertable(table, target.hypertable());
+    String interval = target.hypertable().chunkInterval() == null || target.hypertable().chunkInterval().isBlank()
+        ? "default" : target.hypertable().chunkInterval().trim();
+    TableMetadata.ColumnInfo timeColumn = metadata.columns().get(target.hypertable().timeColumn());
+    Hypertables.Statement statement;
+    try {
+      statement = Hypertables.createHypertable(extension.schema(), table, target.hypertable(),
+          timeColumn != null && INTEGER_TYPES.contains(timeColumn.typeOid()));
+    } catch (IllegalArgumentException e) {
+      throw new SinkException(SinkException.Reason.SCHEMA, "table '" + table + "' does not fit its mapping:\n  - "
+          + e.getMessage());
+    }
     LOG.info("{}: converting to a TimescaleDB hypertable on {} (chunk interval {})", table,
-        target.hypertable().timeColumn(), target.hypertable().chunkInterval() == null ? "default"
-            : target.hypertable().chunkInterval());
+        target.hypertable().timeColumn(), interval);
     try (PreparedStatement ps = conn.prepareStatement(statement.sql())) {
       for (int i = 0; i < statement.parameters().size(); i++) {
         ps.setObject(i + 1, statement.parameters().get(i));
       }
       ps.execute();
+    } catch (SQLException e) {
+      if (SqlStates.classify(e) == SqlStates.Kind.TRANSIENT) {
+        throw e;
+      }
+      throw new SinkException(SinkException.Reason.SCHEMA, "table '" + table + "' does not fit its mapping:\n  -"
+          + " TimescaleDB refused to make it a hypertable on time column '" + target.hypertable().timeColumn()
+          + "' (chunk interval " + interval + "): " + SqlStates.state(e) + " " + SqlStates.message(e), e);
     }
     hypertablesDone.add(table);
   }

@@ -178,18 +178,31 @@ class TablePlanTest {
 
   @Test
   void hypertable_sqlPassesEveryConfiguredValueAsParameter() {
-    Hypertables.Statement withInterval = Hypertables.createHypertable("telemetry.readings", new Hypertable("timestamp", " 1 day "));
-    assertThat(withInterval.sql()).isEqualTo("SELECT create_hypertable(?::regclass, ?::name, chunk_time_interval =>"
+    Hypertables.Statement withInterval = Hypertables.createHypertable("public", "telemetry.readings",
+        new Hypertable("timestamp", " 1 day "), false);
+    assertThat(withInterval.sql()).isEqualTo("SELECT \"public\".create_hypertable(?::regclass, ?::name, chunk_time_interval =>"
         + " ?::interval, if_not_exists => true, migrate_data => true)");
     assertThat(withInterval.parameters()).containsExactly("\"telemetry\".\"readings\"", "timestamp", "1 day");
 
-    Hypertables.Statement defaults = Hypertables.createHypertable("readings", new Hypertable("ts", null));
-    assertThat(defaults.sql())
-        .isEqualTo("SELECT create_hypertable(?::regclass, ?::name, if_not_exists => true, migrate_data => true)");
+    Hypertables.Statement defaults = Hypertables.createHypertable("ts \"ext\"", "readings", new Hypertable("ts", null), false);
+    assertThat(defaults.sql()).isEqualTo("SELECT \"ts \"\"ext\"\"\".create_hypertable(?::regclass, ?::name, if_not_exists => true,"
+        + " migrate_data => true)");
     assertThat(defaults.parameters()).containsExactly("\"readings\"", "ts");
 
-    assertThatThrownBy(() -> Hypertables.createHypertable("readings", new Hypertable("ts; drop", null)))
+    assertThatThrownBy(() -> Hypertables.createHypertable("public", "readings", new Hypertable("ts; drop", null), false))
         .hasMessage("hypertable time column 'ts; drop' is not allowed; expected ^[a-z_][a-z0-9_]{0,62}$");
+
+    Hypertables.Statement integer = Hypertables.createHypertable("public", "readings", new Hypertable("ms", " 3600000 "),
+        true);
+    assertThat(integer.sql()).isEqualTo("SELECT \"public\".create_hypertable(?::regclass, ?::name, chunk_time_interval =>"
+        + " ?::bigint, if_not_exists => true, migrate_data => true)");
+    assertThat(integer.parameters()).containsExactly("\"readings\"", "ms", 3_600_000L);
+    for (String bad : List.of("1 day", "0", "-5", "1.5")) {
+      assertThatThrownBy(() -> Hypertables.createHypertable("public", "readings", new Hypertable("ms", bad), true))
+          .hasMessage("chunk interval '" + bad + "' of integer time column 'ms' is not a positive whole number; an integer"
+              + " time column takes its chunk interval in its own units, for example 86400000 for a day of epoch"
+              + " milliseconds");
+    }
   }
 
   @Test
