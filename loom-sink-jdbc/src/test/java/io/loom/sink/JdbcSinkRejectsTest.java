@@ -203,6 +203,7 @@ class JdbcSinkRejectsTest {
   @Test
   void rejectHandler_failing_rollsEverythingBack() {
     SinkBatch batch = batchWithPoison(Path.IGNORE.target(), 5);
+    long bytes = batch.byteSize();
 
     assertThatThrownBy(() -> sink.write(batch, "g", rejected -> {
       throw new IllegalStateException("broker down");
@@ -219,6 +220,8 @@ class JdbcSinkRejectsTest {
     WriteResult again = sink.write(batch, "g");
     assertThat(again.rejected()).extracting(RejectedRow::offset).containsExactly(5L);
     assertThat(db.count("t")).isEqualTo(99);
+    assertThat(batch.rowCount()).as("the rejected row stays in the batch").isEqualTo(100);
+    assertThat(batch.byteSize()).isEqualTo(bytes);
   }
 
   @Test
