@@ -23,7 +23,6 @@ public enum DataType {
   JSON;
 
   /** The name used in configuration: {@code string}, {@code float_array}, ... */
-  /** The name used in configuration (lower case). */
   public String configName() {
     return ConfigNames.of(this);
   }

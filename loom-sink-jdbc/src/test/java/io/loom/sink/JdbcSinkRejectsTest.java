@@ -1,42 +1,28 @@
 package io.loom.sink;
 
-import static io.loom.sink.SinkDatabase.message;
 import static io.loom.sink.SinkDatabase.row;
 import static io.loom.sink.SinkDatabase.target;
+import static io.loom.sink.SinkFixture.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.loom.mapping.ConflictStrategy;
 import io.loom.mapping.DataType;
 import io.loom.mapping.RowSink;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class JdbcSinkRejectsTest {
-  private static final String TOPIC = "device.sensor.test.raw";
-
-  private SinkDatabase db;
-  private JdbcSink sink;
-
-  @BeforeEach
-  void setUp() {
-    db = new SinkDatabase();
-    db.execute("CREATE TABLE t (id int8 PRIMARY KEY, v text NOT NULL, n int4 CHECK (n >= 0))",
-        "CREATE TABLE a (id int8, v text NOT NULL, n int4 CHECK (n >= 0))");
-    sink = new JdbcSink(db.pool, SinkDatabase.fastRetries());
-  }
-
-  @AfterEach
-  void tearDown() {
-    sink.close();
-    db.close();
-  }
+  @RegisterExtension
+  final SinkFixture f = new SinkFixture("CREATE TABLE t (id int8 PRIMARY KEY, v text NOT NULL, n int4 CHECK (n >= 0))",
+      "CREATE TABLE a (id int8, v text NOT NULL, n int4 CHECK (n >= 0))");
 
   enum Path {
     APPEND("a", List.of(), ConflictStrategy.IGNORE),
@@ -61,19 +47,19 @@ class JdbcSinkRejectsTest {
 
   /** 100 messages at offsets 0..99; the ones in {@code poison} violate NOT NULL (even) or the CHECK (odd). */
   private SinkBatch batchWithPoison(TableTarget target, long... poison) {
-    SinkBatch batch = sink.newBatch();
+    SinkFixture.Messages messages = f.messages(target);
     for (long i = 0; i < 100; i++) {
       final long id = i;
       boolean bad = LongStream.of(poison).anyMatch(p -> p == id);
       if (bad && i % 2 == 0) {
-        message(batch, target, TOPIC, 0, i, i, null, i);
+        messages.add(i, null, i);
       } else if (bad) {
-        message(batch, target, TOPIC, 0, i, i, "v" + i, -1L);
+        messages.add(i, "v" + i, -1L);
       } else {
-        message(batch, target, TOPIC, 0, i, i, "v" + i, i);
+        messages.add(i, "v" + i, i);
       }
     }
-    return batch;
+    return messages.batch();
   }
 
   private void assertEverythingElseWritten(Path path, long... poison) {
@@ -84,16 +70,16 @@ class JdbcSinkRejectsTest {
         expected.add(i + "|v" + i + "|" + i);
       }
     }
-    assertThat(db.query("SELECT id, v, n FROM " + path.table + " ORDER BY id")).containsExactlyElementsOf(expected);
+    assertThat(f.rows(path.table, "id, v, n")).containsExactlyElementsOf(expected);
   }
 
   @ParameterizedTest
   @EnumSource(Path.class)
   void poisonRow_first_isRejectedAndTheRestWritten(Path path) {
-    WriteResult result = sink.write(batchWithPoison(path.target(), 0), "g");
+    WriteResult result = f.sink().write(batchWithPoison(path.target(), 0), "g");
 
     assertThat(result.rejected()).extracting(RejectedRow::offset, RejectedRow::sqlState).containsExactly(
-        org.assertj.core.api.Assertions.tuple(0L, "23502"));
+        tuple(0L, "23502"));
     assertThat(result.rejected().get(0).message())
         .startsWith("null value in column \"v\" of relation \"" + path.table + "\" violates not-null constraint");
     assertThat(result.rowsWritten()).containsEntry(path.table, 99L);
@@ -104,7 +90,7 @@ class JdbcSinkRejectsTest {
   @ParameterizedTest
   @EnumSource(Path.class)
   void poisonRow_middle_isRejectedAndTheRestWritten(Path path) {
-    WriteResult result = sink.write(batchWithPoison(path.target(), 51), "g");
+    WriteResult result = f.sink().write(batchWithPoison(path.target(), 51), "g");
 
     assertThat(result.rejected()).singleElement().satisfies(r -> {
       assertThat(r.offset()).isEqualTo(51);
@@ -120,7 +106,7 @@ class JdbcSinkRejectsTest {
   @ParameterizedTest
   @EnumSource(Path.class)
   void poisonRow_last_isRejectedAndTheRestWritten(Path path) {
-    WriteResult result = sink.write(batchWithPoison(path.target(), 99), "g");
+    WriteResult result = f.sink().write(batchWithPoison(path.target(), 99), "g");
 
     assertThat(result.rejected()).extracting(RejectedRow::offset).containsExactly(99L);
     assertEverythingElseWritten(path, 99);
@@ -130,7 +116,7 @@ class JdbcSinkRejectsTest {
   @EnumSource(Path.class)
   void poisonRows_several_areAllRejectedAndTheRestWritten(Path path) {
     long[] poison = {0, 1, 2, 17, 40, 41, 77, 98, 99};
-    WriteResult result = sink.write(batchWithPoison(path.target(), poison), "g");
+    WriteResult result = f.sink().write(batchWithPoison(path.target(), poison), "g");
 
     assertThat(result.rejected()).extracting(RejectedRow::offset).containsExactly(0L, 1L, 2L, 17L, 40L, 41L, 77L, 98L, 99L);
     assertThat(result.rejected()).extracting(RejectedRow::sqlState)
@@ -141,48 +127,37 @@ class JdbcSinkRejectsTest {
 
   @Test
   void valueThatDoesNotFitItsColumn_isRejectedBeforePostgresSeesIt() {
-    SinkBatch batch = sink.newBatch();
-    TableTarget t = Path.APPEND.target();
-    message(batch, t, TOPIC, 3, 10, 1L, "ok", 1L);
-    message(batch, t, TOPIC, 3, 11, 2L, "too big", 1L << 40);
-    message(batch, t, TOPIC, 3, 12, 3L, "nul\u0000inside", 1L);
-
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = f.messages(Path.APPEND.target()).at(3, 10).add(1L, "ok", 1L).add(2L, "too big", 1L << 40)
+        .add(3L, "nul\u0000inside", 1L).write();
 
     assertThat(result.rejected()).containsExactly(
         new RejectedRow(TOPIC, 3, 11, "a", "22003", "column \"n\": value 1099511627776 is out of range for type integer"),
         new RejectedRow(TOPIC, 3, 12, "a", "22021", "column \"v\": invalid byte sequence for encoding \"UTF8\": 0x00"
             + " (text contains a NUL character, which type text cannot store)"));
-    assertThat(db.query("SELECT id, v, n FROM a")).containsExactly("1|ok|1");
+    assertThat(f.rows("a", "id, v, n")).containsExactly("1|ok|1");
   }
 
   @Test
   void messageWithSeveralRows_isRejectedWhole() {
-    SinkBatch batch = sink.newBatch();
     TableTarget t = Path.APPEND.target();
-    RowSink rows = batch.rowsFor(t, TOPIC, 0, 0);
+    SinkFixture.Messages messages = f.messages(t);
+    RowSink rows = messages.batch().rowsFor(t, TOPIC, 0, 0);
     row(rows, 1L, "a", 1L);
     row(rows, 2L, "b", -5L);
     row(rows, 3L, "c", 1L);
-    message(batch, t, TOPIC, 0, 1, 4L, "d", 4L);
 
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = messages.at(0, 1).add(4L, "d", 4L).write();
 
     assertThat(result.rejected()).extracting(RejectedRow::offset).containsExactly(0L);
-    assertThat(db.query("SELECT id FROM a")).containsExactly("4");
+    assertThat(f.rows("a", "id")).containsExactly("4");
   }
 
   @Test
   void rejectedWinnerOfADuplicateKey_letsTheRowItDisplacedBeWritten() {
-    TableTarget t = Path.UPDATE.target();
-    SinkBatch batch = sink.newBatch();
-    message(batch, t, TOPIC, 0, 0, 1L, "good", 1L);
-    message(batch, t, TOPIC, 0, 1, 1L, "bad", -1L);
-
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = f.messages(Path.UPDATE.target()).add(1L, "good", 1L).add(1L, "bad", -1L).write();
 
     assertThat(result.rejected()).extracting(RejectedRow::offset).containsExactly(1L);
-    assertThat(db.query("SELECT id, v, n FROM t")).containsExactly("1|good|1");
+    assertThat(f.rows("t", "id, v, n")).containsExactly("1|good|1");
   }
 
   @Test
@@ -190,21 +165,22 @@ class JdbcSinkRejectsTest {
     List<String> seen = new ArrayList<>();
     SinkBatch batch = batchWithPoison(Path.APPEND.target(), 5);
 
-    sink.write(batch, "g", rejected -> {
+    f.sink().write(batch, "g", rejected -> {
       seen.add(rejected.toString());
-      seen.add("rows visible outside: " + db.count("a"));
+      seen.add("rows visible outside: " + f.db().count("a"));
     });
 
     assertThat(seen).containsExactly("[" + TOPIC + "[0]@5 a: 23514 new row for relation \"a\" violates check constraint"
         + " \"a_n_check\" (Failing row contains (5, v5, -1).)]", "rows visible outside: 0");
-    assertThat(db.count("a")).isEqualTo(99);
+    assertThat(f.db().count("a")).isEqualTo(99);
   }
 
   @Test
   void rejectHandler_failing_rollsEverythingBack() {
     SinkBatch batch = batchWithPoison(Path.IGNORE.target(), 5);
+    long bytes = batch.byteSize();
 
-    assertThatThrownBy(() -> sink.write(batch, "g", rejected -> {
+    assertThatThrownBy(() -> f.sink().write(batch, "g", rejected -> {
       throw new IllegalStateException("broker down");
     })).isInstanceOfSatisfying(SinkException.class, e -> {
       assertThat(e.reason()).isEqualTo(SinkException.Reason.REJECT_HANDLER_FAILED);
@@ -213,30 +189,28 @@ class JdbcSinkRejectsTest {
           + " (5, v5, -1).)); the write was rolled back");
       assertThat(e.getCause()).hasMessage("broker down");
     });
-    assertThat(db.count("t")).isZero();
-    assertThat(sink.readOffsets("g", List.of(TOPIC))).isEmpty();
+    assertThat(f.db().count("t")).isZero();
+    assertThat(f.sink().readOffsets("g", List.of(TOPIC))).isEmpty();
 
-    WriteResult again = sink.write(batch, "g");
+    WriteResult again = f.sink().write(batch, "g");
     assertThat(again.rejected()).extracting(RejectedRow::offset).containsExactly(5L);
-    assertThat(db.count("t")).isEqualTo(99);
+    assertThat(f.db().count("t")).isEqualTo(99);
+    assertThat(batch.rowCount()).as("the rejected row stays in the batch").isEqualTo(100);
+    assertThat(batch.byteSize()).isEqualTo(bytes);
   }
 
   @Test
   void failedWrite_leavesNoConnectionInCopyState() {
-    db.execute("CREATE TABLE b (id int8, d date)");
+    f.db().execute("CREATE TABLE b (id int8, d date)");
     // A date PostgreSQL refuses in the middle of the binary stream (year 300000), then a plain query.
     TableTarget t = target("b", List.of(), ConflictStrategy.IGNORE, "id", DataType.INTEGER, "d", DataType.TIMESTAMP);
-    SinkBatch batch = sink.newBatch();
-    message(batch, t, TOPIC, 0, 0, 1L, java.time.Instant.parse("2026-01-01T00:00:00Z"));
-    SinkDatabase.row(batch.rowsFor(t, TOPIC, 0, 1), 2L, java.time.Instant.ofEpochSecond(9_400_000_000_000L));
-    message(batch, t, TOPIC, 0, 2, 3L, java.time.Instant.parse("2026-01-03T00:00:00Z"));
 
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = f.messages(t).add(1L, Instant.parse("2026-01-01T00:00:00Z"))
+        .add(2L, Instant.ofEpochSecond(9_400_000_000_000L)).add(3L, Instant.parse("2026-01-03T00:00:00Z")).write();
 
-    assertThat(result.rejected()).extracting(RejectedRow::offset, RejectedRow::sqlState)
-        .containsExactly(org.assertj.core.api.Assertions.tuple(1L, "22008"));
+    assertThat(result.rejected()).extracting(RejectedRow::offset, RejectedRow::sqlState).containsExactly(tuple(1L, "22008"));
     for (int i = 0; i < 4; i++) {
-      assertThat(db.query("SELECT id, d FROM b ORDER BY id")).containsExactly("1|2026-01-01", "3|2026-01-03");
+      assertThat(f.db().query("SELECT id, d FROM b ORDER BY id")).containsExactly("1|2026-01-01", "3|2026-01-03");
     }
   }
 }

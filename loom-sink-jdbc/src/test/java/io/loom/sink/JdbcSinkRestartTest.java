@@ -13,39 +13,33 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Infrastructure failures: the shared PostgreSQL is restarted or stopped under running writes. */
 class JdbcSinkRestartTest {
   private static final String TOPIC = "device.sensor.restart.raw";
 
-  private SinkDatabase db;
-  private JdbcSink sink;
-  private TableTarget append;
-  private TableTarget keyed;
+  private static final TableTarget APPEND =
+      target("a", List.of(), ConflictStrategy.IGNORE, "id", DataType.INTEGER, "v", DataType.STRING);
+  private static final TableTarget KEYED =
+      target("k", List.of("id"), ConflictStrategy.UPDATE, "id", DataType.INTEGER, "v", DataType.STRING);
 
-  @BeforeEach
-  void setUp() {
-    db = new SinkDatabase();
-    db.execute("CREATE TABLE a (id int8, v text CHECK (v <> 'bad'))", "CREATE TABLE k (id int8 PRIMARY KEY, v text)");
-    sink = new JdbcSink(db.pool, SinkDatabase.fastRetries());
-    append = target("a", List.of(), ConflictStrategy.IGNORE, "id", DataType.INTEGER, "v", DataType.STRING);
-    keyed = target("k", List.of("id"), ConflictStrategy.UPDATE, "id", DataType.INTEGER, "v", DataType.STRING);
-  }
+  @RegisterExtension
+  final SinkFixture f = new SinkFixture("CREATE TABLE a (id int8, v text CHECK (v <> 'bad'))",
+      "CREATE TABLE k (id int8 PRIMARY KEY, v text)");
 
+  /** A test that stopped the database leaves it running for the next one (this runs before the fixture closes). */
   @AfterEach
-  void tearDown() {
-    sink.close();
-    db.close();
-    db.postgres.start();
+  void startDatabase() {
+    f.db().postgres.start();
   }
 
   private SinkBatch batch(long from, long to) {
-    SinkBatch batch = sink.newBatch();
+    SinkBatch batch = f.sink().newBatch();
     for (long i = from; i < to; i++) {
-      message(batch, append, TOPIC, 0, i, i, i == from + 3 ? "bad" : "v" + i);
-      message(batch, keyed, TOPIC, 1, i, i % 50, "v" + i);
+      message(batch, APPEND, TOPIC, 0, i, i, i == from + 3 ? "bad" : "v" + i);
+      message(batch, KEYED, TOPIC, 1, i, i % 50, "v" + i);
     }
     return batch;
   }
@@ -55,9 +49,9 @@ class JdbcSinkRestartTest {
     AtomicInteger handlerCalls = new AtomicInteger();
     SinkBatch batch = batch(0, 1000);
 
-    WriteResult result = sink.write(batch, "g", rejected -> {
+    WriteResult result = f.sink().write(batch, "g", rejected -> {
       if (handlerCalls.incrementAndGet() == 1) {
-        db.postgres.restart();
+        f.db().postgres.restart();
       }
     });
 
@@ -65,58 +59,58 @@ class JdbcSinkRestartTest {
     // each pooled connection the restart broke costs one attempt before a fresh one is opened
     assertThat(result.attempts()).isBetween(2, 3);
     assertThat(result.rejected()).extracting(RejectedRow::offset).containsExactly(3L);
-    assertThat(db.count("a")).isEqualTo(999);
-    assertThat(db.query("SELECT count(DISTINCT id) FROM a")).containsExactly("999");
-    assertThat(db.query("SELECT count(*), min(v), max(v) FROM k")).containsExactly("50|v950|v999");
-    assertThat(sink.readOffsets("g", List.of(TOPIC))).containsExactly(
+    assertThat(f.db().count("a")).isEqualTo(999);
+    assertThat(f.db().query("SELECT count(DISTINCT id) FROM a")).containsExactly("999");
+    assertThat(f.db().query("SELECT count(*), min(v), max(v) FROM k")).containsExactly("50|v950|v999");
+    assertThat(f.sink().readOffsets("g", List.of(TOPIC))).containsExactly(
         org.assertj.core.api.Assertions.entry(new SourcePartition(TOPIC, 0), 1000L),
         org.assertj.core.api.Assertions.entry(new SourcePartition(TOPIC, 1), 1000L));
 
-    WriteResult next = sink.write(batch(1000, 1010), "g");
+    WriteResult next = f.sink().write(batch(1000, 1010), "g");
     assertThat(next.attempts()).isEqualTo(1);
-    assertThat(db.count("a")).isEqualTo(1008);
+    assertThat(f.db().count("a")).isEqualTo(1008);
   }
 
   @Test
   void databaseDownWhileWriting_writeWaitsAndSucceedsWhenItIsBack() throws Exception {
-    sink.write(batch(0, 10), "g");
-    db.postgres.stop();
+    f.sink().write(batch(0, 10), "g");
+    f.db().postgres.stop();
 
-    CompletableFuture<WriteResult> write = CompletableFuture.supplyAsync(() -> sink.write(batch(10, 20), "g"));
+    CompletableFuture<WriteResult> write = CompletableFuture.supplyAsync(() -> f.sink().write(batch(10, 20), "g"));
     org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
         .until(() -> !write.isDone());
-    db.postgres.start();
+    f.db().postgres.start();
 
     WriteResult result = write.get(60, TimeUnit.SECONDS);
     assertThat(result.attempts()).isGreaterThan(1);
-    assertThat(db.count("a")).isEqualTo(18);
-    assertThat(sink.readOffsets("g", List.of(TOPIC))).containsEntry(new SourcePartition(TOPIC, 0), 20L);
+    assertThat(f.db().count("a")).isEqualTo(18);
+    assertThat(f.sink().readOffsets("g", List.of(TOPIC))).containsEntry(new SourcePartition(TOPIC, 0), 20L);
   }
 
   @Test
   void boundedAttempts_giveUpWithRetriesExhausted_andNothingIsStored() {
-    JdbcSink bounded = new JdbcSink(db.pool, SinkDatabase.fastRetries().toBuilder().maxAttempts(2).build());
-    db.postgres.stop();
+    JdbcSink bounded = new JdbcSink(f.db().pool, SinkDatabase.fastRetries().toBuilder().maxAttempts(2).build());
+    f.db().postgres.stop();
     try {
       assertThatThrownBy(() -> bounded.write(batch(0, 10), "g")).isInstanceOfSatisfying(SinkException.class, e -> {
         assertThat(e.reason()).isEqualTo(SinkException.Reason.RETRIES_EXHAUSTED);
         assertThat(e.getMessage()).contains("failed after 2 attempts: ");
       });
     } finally {
-      db.postgres.start();
+      f.db().postgres.start();
       bounded.close();
     }
-    assertThat(db.count("a")).isZero();
+    assertThat(f.db().count("a")).isZero();
   }
 
   @Test
   void close_makesARetryingWriteGiveUp() {
-    db.postgres.stop();
-    CompletableFuture<WriteResult> write = CompletableFuture.supplyAsync(() -> sink.write(batch(0, 10), "g"));
+    f.db().postgres.stop();
+    CompletableFuture<WriteResult> write = CompletableFuture.supplyAsync(() -> f.sink().write(batch(0, 10), "g"));
     org.awaitility.Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
         .until(() -> !write.isDone());
 
-    sink.close();
+    f.sink().close();
 
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(write::isDone);
     assertThatThrownBy(write::join).hasCauseInstanceOf(SinkException.class)
@@ -126,11 +120,11 @@ class JdbcSinkRestartTest {
   @Test
   void poolConnections_areUsableAfterFailedCopies() {
     for (int round = 0; round < 5; round++) {
-      sink.write(batch(round * 10L, round * 10L + 10), "g");
+      f.sink().write(batch(round * 10L, round * 10L + 10), "g");
     }
-    assertThat(db.query("SELECT count(*) FROM a")).containsExactly("45");
-    assertThat(db.pool.getHikariPoolMXBean().getTotalConnections()).isLessThanOrEqualTo(2);
-    assertThat(db.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    assertThat(f.db().query("SELECT count(*) FROM a")).containsExactly("45");
+    assertThat(f.db().pool.getHikariPoolMXBean().getTotalConnections()).isLessThanOrEqualTo(2);
+    assertThat(f.db().query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
         + " AND query ILIKE 'COPY%' AND state <> 'idle'")).containsExactly("0");
   }
 }

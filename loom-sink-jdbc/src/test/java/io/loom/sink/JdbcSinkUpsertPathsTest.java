@@ -1,9 +1,10 @@
 package io.loom.sink;
 
-import static io.loom.sink.SinkDatabase.message;
 import static io.loom.sink.SinkDatabase.target;
+import static io.loom.sink.SinkFixture.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.loom.mapping.ConflictStrategy;
@@ -12,12 +13,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,30 +29,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * does not undo (the sink's statements quote the table name, the tests' own do not).
  */
 class JdbcSinkUpsertPathsTest {
-  private static final String TOPIC = "device.sensor.test.raw";
-
-  private SinkDatabase db;
-  private JdbcSink sink;
-
-  @BeforeEach
-  void setUp() {
-    db = new SinkDatabase();
-    db.execute("CREATE TABLE keyed (id int8 PRIMARY KEY, v text, n int4 NOT NULL, extra text DEFAULT 'dflt')",
-        "CREATE SEQUENCE direct_copies",
-        "CREATE SEQUENCE staged_inserts",
-        "CREATE FUNCTION count_statements() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-            + " IF current_query() LIKE 'COPY \"keyed\"%' THEN PERFORM nextval('direct_copies');"
-            + " ELSIF current_query() LIKE 'INSERT INTO \"keyed\"%' THEN PERFORM nextval('staged_inserts'); END IF;"
-            + " RETURN NULL; END $$",
-        "CREATE TRIGGER count_statements BEFORE INSERT ON keyed FOR EACH STATEMENT EXECUTE FUNCTION count_statements()");
-    sink = new JdbcSink(db.pool, SinkDatabase.fastRetries());
-  }
-
-  @AfterEach
-  void tearDown() {
-    sink.close();
-    db.close();
-  }
+  @RegisterExtension
+  final SinkFixture f = new SinkFixture(
+      "CREATE TABLE keyed (id int8 PRIMARY KEY, v text, n int4 NOT NULL, extra text DEFAULT 'dflt')",
+      "CREATE SEQUENCE direct_copies",
+      "CREATE SEQUENCE staged_inserts",
+      "CREATE FUNCTION count_statements() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+          + " IF current_query() LIKE 'COPY \"keyed\"%' THEN PERFORM nextval('direct_copies');"
+          + " ELSIF current_query() LIKE 'INSERT INTO \"keyed\"%' THEN PERFORM nextval('staged_inserts'); END IF;"
+          + " RETURN NULL; END $$",
+      "CREATE TRIGGER count_statements BEFORE INSERT ON keyed FOR EACH STATEMENT EXECUTE FUNCTION count_statements()");
 
   private static TableTarget keyed(ConflictStrategy strategy) {
     return target("keyed", List.of("id"), strategy, "id", DataType.INTEGER, "v", DataType.STRING, "n", DataType.INTEGER);
@@ -68,17 +55,26 @@ class JdbcSinkUpsertPathsTest {
   }
 
   private long sequenceCount(String sequence) {
-    String[] row = db.query("SELECT last_value, is_called FROM " + sequence).get(0).split("\\|");
+    String[] row = f.db().query("SELECT last_value, is_called FROM " + sequence).get(0).split("\\|");
     return "t".equals(row[1]) ? Long.parseLong(row[0]) : 0;
   }
 
   /** A batch of messages at offsets {@code firstOffset..}, one row per id, v = prefix + id, n = id. */
   private SinkBatch batch(TableTarget target, long firstOffset, String prefix, long... ids) {
-    SinkBatch batch = sink.newBatch();
-    for (int i = 0; i < ids.length; i++) {
-      message(batch, target, TOPIC, 0, firstOffset + i, ids[i], prefix + ids[i], ids[i]);
+    SinkFixture.Messages messages = f.messages(target).at(0, firstOffset);
+    for (long id : ids) {
+      messages.add(id, prefix + id, id);
     }
-    return batch;
+    return messages.batch();
+  }
+
+  private WriteResult write(SinkBatch batch) {
+    return f.sink().write(batch, SinkFixture.GROUP);
+  }
+
+  /** The next offsets stored for the topic. */
+  private Map<SourcePartition, Long> storedOffsets() {
+    return f.sink().readOffsets(SinkFixture.GROUP, List.of(TOPIC));
   }
 
   private static long[] range(long from, long to) {
@@ -89,249 +85,224 @@ class JdbcSinkUpsertPathsTest {
     return ids;
   }
 
+  /**
+   * Key 50 is stored already and a batch of keys 0..99 ({@code v = "new" + id}) meets it in the middle: the
+   * direct COPY is tried once, then the batch goes through staging.
+   */
+  private WriteResult writeOverStoredKey50(ConflictStrategy strategy) {
+    f.db().execute("INSERT INTO keyed VALUES (50, 'old', 0, 'kept')");
+
+    WriteResult result = write(batch(keyed(strategy), 0, "new", range(0, 100)));
+
+    assertThat(result.rowsWritten()).containsExactly(entry("keyed", 100L));
+    assertThat(directCopies()).isEqualTo(1);
+    assertThat(stagedInserts()).isEqualTo(1);
+    return result;
+  }
+
   @ParameterizedTest
   @EnumSource(value = ConflictStrategy.class, names = {"UPDATE", "REPLACE"})
   void newKeys_areCopiedStraightIntoTheTable(ConflictStrategy strategy) {
-    WriteResult result = sink.write(batch(keyed(strategy), 0, "v", range(0, 100)), "g");
+    WriteResult result = write(batch(keyed(strategy), 0, "v", range(0, 100)));
 
     assertThat(result.rowsWritten()).containsExactly(entry("keyed", 100L));
     assertThat(directCopies()).isEqualTo(1);
     assertThat(stagedInserts()).isZero();
-    assertThat(db.count("keyed")).isEqualTo(100);
-    assertThat(db.query("SELECT * FROM keyed WHERE id IN (0, 99) ORDER BY id")).containsExactly("0|v0|0|dflt", "99|v99|99|dflt");
-    assertThat(sink.readOffsets("g", List.of(TOPIC))).containsExactly(entry(new SourcePartition(TOPIC, 0), 100L));
+    assertThat(f.db().count("keyed")).isEqualTo(100);
+    assertThat(f.db().query("SELECT * FROM keyed WHERE id IN (0, 99) ORDER BY id"))
+        .containsExactly("0|v0|0|dflt", "99|v99|99|dflt");
+    assertThat(storedOffsets()).containsExactly(entry(new SourcePartition(TOPIC, 0), 100L));
   }
 
   @Test
   void update_conflictInTheMiddleOfABatch_fallsBackToStagingAndKeepsUnmappedColumns() {
-    db.execute("INSERT INTO keyed VALUES (50, 'old', 0, 'kept')");
+    WriteResult result = writeOverStoredKey50(ConflictStrategy.UPDATE);
 
-    WriteResult result = sink.write(batch(keyed(ConflictStrategy.UPDATE), 0, "new", range(0, 100)), "g");
-
-    assertThat(result.rowsWritten()).containsExactly(entry("keyed", 100L));
     assertThat(result.rejected()).isEmpty();
-    assertThat(directCopies()).isEqualTo(1);
-    assertThat(stagedInserts()).isEqualTo(1);
-    assertThat(db.count("keyed")).isEqualTo(100);
-    assertThat(db.query("SELECT * FROM keyed WHERE id IN (49, 50, 51) ORDER BY id"))
+    assertThat(f.db().count("keyed")).isEqualTo(100);
+    assertThat(f.db().query("SELECT * FROM keyed WHERE id IN (49, 50, 51) ORDER BY id"))
         .containsExactly("49|new49|49|dflt", "50|new50|50|kept", "51|new51|51|dflt");
-    assertThat(sink.readOffsets("g", List.of(TOPIC))).containsExactly(entry(new SourcePartition(TOPIC, 0), 100L));
+    assertThat(storedOffsets()).containsExactly(entry(new SourcePartition(TOPIC, 0), 100L));
   }
 
   @Test
   void replace_conflictInTheMiddleOfABatch_fallsBackToStagingAndResetsUnmappedColumns() {
-    db.execute("INSERT INTO keyed VALUES (50, 'old', 0, 'kept')");
+    writeOverStoredKey50(ConflictStrategy.REPLACE);
 
-    WriteResult result = sink.write(batch(keyed(ConflictStrategy.REPLACE), 0, "new", range(0, 100)), "g");
-
-    assertThat(result.rowsWritten()).containsExactly(entry("keyed", 100L));
-    assertThat(directCopies()).isEqualTo(1);
-    assertThat(stagedInserts()).isEqualTo(1);
-    assertThat(db.query("SELECT * FROM keyed WHERE id IN (49, 50, 51) ORDER BY id"))
+    assertThat(f.db().query("SELECT * FROM keyed WHERE id IN (49, 50, 51) ORDER BY id"))
         .containsExactly("49|new49|49|dflt", "50|new50|50|dflt", "51|new51|51|dflt");
   }
 
   @Test
   void directPath_afterConflicts_backsOffExponentiallyAndComesBackWhenTheyStop() {
-    db.execute("INSERT INTO keyed SELECT g, 'old', 0 FROM generate_series(0, 9) g");
+    f.db().execute("INSERT INTO keyed SELECT g, 'old', 0 FROM generate_series(0, 9) g");
     TableTarget target = keyed(ConflictStrategy.UPDATE);
     long offset = 0;
     for (int i = 0; i < 10; i++) {
-      sink.write(batch(target, offset, "b" + i + "-", range(0, 10)), "g");
+      write(batch(target, offset, "b" + i + "-", range(0, 10)));
       offset += 10;
     }
     // tried at batches 1, 3 and 6 (then paused for 1, 2 and 4 batches); batches 7..10 were paused
     assertThat(directCopies()).isEqualTo(3);
     assertThat(stagedInserts()).isEqualTo(10);
-    assertThat(db.query("SELECT DISTINCT v FROM keyed WHERE id < 10 ORDER BY v")).hasSize(10).allMatch(v -> v.startsWith("b9-"));
+    assertThat(f.db().query("SELECT DISTINCT v FROM keyed WHERE id < 10 ORDER BY v")).hasSize(10)
+        .allMatch(v -> v.startsWith("b9-"));
 
     for (int i = 0; i < 4; i++) {
-      sink.write(batch(target, offset, "fresh", range(100 + i * 10, 110 + i * 10)), "g");
+      write(batch(target, offset, "fresh", range(100 + i * 10, 110 + i * 10)));
       offset += 10;
     }
     // batch 11 tries again, goes through, and ends the pause: every later batch goes straight in
     assertThat(directCopies()).isEqualTo(7);
     assertThat(stagedInserts()).isEqualTo(10);
-    assertThat(db.count("keyed")).isEqualTo(50);
+    assertThat(f.db().count("keyed")).isEqualTo(50);
   }
 
   @Test
   void directPath_poisonRowFallsBackToStagingWithoutPausingTheDirectPath() {
     TableTarget target = keyed(ConflictStrategy.UPDATE);
-    SinkBatch batch = sink.newBatch();
-    message(batch, target, TOPIC, 0, 0, 1L, "a", 1L);
-    message(batch, target, TOPIC, 0, 1, 2L, "poison", null);
-    message(batch, target, TOPIC, 0, 2, 3L, "c", 3L);
 
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = f.messages(target).add(1L, "a", 1L).add(2L, "poison", null).add(3L, "c", 3L).write();
 
-    assertThat(result.rejected()).extracting(RejectedRow::offset, RejectedRow::sqlState)
-        .containsExactly(org.assertj.core.api.Assertions.tuple(1L, "23502"));
+    assertThat(result.rejected()).extracting(RejectedRow::offset, RejectedRow::sqlState).containsExactly(tuple(1L, "23502"));
     assertThat(result.rowsWritten()).containsExactly(entry("keyed", 2L));
-    assertThat(db.query("SELECT id, v FROM keyed ORDER BY id")).containsExactly("1|a", "3|c");
+    assertThat(f.rows("keyed", "id, v")).containsExactly("1|a", "3|c");
     long copies = directCopies();
 
-    sink.write(batch(target, 3, "next", 10L, 11L), "g");
+    write(batch(target, 3, "next", 10L, 11L));
 
     assertThat(directCopies()).isEqualTo(copies + 1);
-    assertThat(db.count("keyed")).isEqualTo(4);
+    assertThat(f.db().count("keyed")).isEqualTo(4);
   }
 
   @ParameterizedTest
   @EnumSource(value = ConflictStrategy.class, names = {"UPDATE", "REPLACE"})
   void conflictAndPoisonRowInOneBatch_stagingIsolatesThePoisonRow(ConflictStrategy strategy) {
-    db.execute("INSERT INTO keyed VALUES (50, 'old', 0, 'kept')");
-    TableTarget target = keyed(strategy);
-    SinkBatch batch = sink.newBatch();
+    f.db().execute("INSERT INTO keyed VALUES (50, 'old', 0, 'kept')");
+    SinkFixture.Messages messages = f.messages(keyed(strategy));
     for (long i = 0; i < 100; i++) {
-      message(batch, target, TOPIC, 0, i, i, "new" + i, i == 51 ? null : i);
+      messages.add(i, "new" + i, i == 51 ? null : i);
     }
 
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = messages.write();
 
-    assertThat(result.rejected()).extracting(RejectedRow::offset, RejectedRow::sqlState)
-        .containsExactly(org.assertj.core.api.Assertions.tuple(51L, "23502"));
+    assertThat(result.rejected()).extracting(RejectedRow::offset, RejectedRow::sqlState).containsExactly(tuple(51L, "23502"));
     assertThat(result.rowsWritten()).containsExactly(entry("keyed", 99L));
-    assertThat(db.count("keyed")).isEqualTo(99);
-    assertThat(db.query("SELECT v, n FROM keyed WHERE id = 50")).containsExactly("new50|50");
-    assertThat(sink.readOffsets("g", List.of(TOPIC))).containsExactly(entry(new SourcePartition(TOPIC, 0), 100L));
+    assertThat(f.db().count("keyed")).isEqualTo(99);
+    assertThat(f.db().query("SELECT v, n FROM keyed WHERE id = 50")).containsExactly("new50|50");
+    assertThat(storedOffsets()).containsExactly(entry(new SourcePartition(TOPIC, 0), 100L));
   }
 
   @Test
   void update_identicalRows_areSkippedAndNotCounted() {
-    sink.write(batch(keyed(ConflictStrategy.UPDATE), 0, "v", 1L, 2L, 3L), "g");
-    List<String> versions = db.query("SELECT id, xmin FROM keyed ORDER BY id");
-
-    SinkBatch replay = sink.newBatch();
     TableTarget target = keyed(ConflictStrategy.UPDATE);
-    message(replay, target, TOPIC, 0, 3, 1L, "v1", 1L);
-    message(replay, target, TOPIC, 0, 4, 2L, "v2", 2L);
-    message(replay, target, TOPIC, 0, 5, 3L, "changed", 3L);
-    message(replay, target, TOPIC, 0, 6, 4L, "v4", 4L);
-    WriteResult result = sink.write(replay, "g");
+    write(batch(target, 0, "v", 1L, 2L, 3L));
+    List<String> versions = f.db().query("SELECT id, xmin FROM keyed ORDER BY id");
+
+    WriteResult result = f.messages(target).at(0, 3).add(1L, "v1", 1L).add(2L, "v2", 2L).add(3L, "changed", 3L)
+        .add(4L, "v4", 4L).write();
 
     assertThat(result.rowsWritten()).containsExactly(entry("keyed", 2L));
-    List<String> after = db.query("SELECT id, xmin FROM keyed ORDER BY id");
+    List<String> after = f.db().query("SELECT id, xmin FROM keyed ORDER BY id");
     assertThat(after.subList(0, 2)).as("identical rows keep their tuple version").isEqualTo(versions.subList(0, 2));
     assertThat(after.get(2)).isNotEqualTo(versions.get(2));
-    assertThat(db.query("SELECT id, v, n FROM keyed ORDER BY id")).containsExactly("1|v1|1", "2|v2|2", "3|changed|3", "4|v4|4");
-    assertThat(sink.readOffsets("g", List.of(TOPIC))).containsExactly(entry(new SourcePartition(TOPIC, 0), 7L));
+    assertThat(f.rows("keyed", "id, v, n")).containsExactly("1|v1|1", "2|v2|2", "3|changed|3", "4|v4|4");
+    assertThat(storedOffsets()).containsExactly(entry(new SourcePartition(TOPIC, 0), 7L));
   }
 
   @Test
   void update_nullAgainstNull_isIdentical_nullAgainstValue_isNot() {
     TableTarget target = keyed(ConflictStrategy.UPDATE);
-    SinkBatch first = sink.newBatch();
-    message(first, target, TOPIC, 0, 0, 1L, null, 1L);
-    message(first, target, TOPIC, 0, 1, 2L, null, 2L);
-    sink.write(first, "g");
+    f.messages(target).add(1L, null, 1L).add(2L, null, 2L).write();
 
-    SinkBatch second = sink.newBatch();
-    message(second, target, TOPIC, 0, 2, 1L, null, 1L);
-    message(second, target, TOPIC, 0, 3, 2L, "now set", 2L);
-    WriteResult result = sink.write(second, "g");
+    WriteResult result = f.messages(target).at(0, 2).add(1L, null, 1L).add(2L, "now set", 2L).write();
 
     assertThat(result.rowsWritten()).containsExactly(entry("keyed", 1L));
-    assertThat(db.query("SELECT id, v FROM keyed ORDER BY id")).containsExactly("1|null", "2|now set");
+    assertThat(f.rows("keyed", "id, v")).containsExactly("1|null", "2|now set");
   }
 
   @Test
   void update_valuesEqualButNotIdentical_areStillWritten() {
-    db.execute("CREATE TABLE measures (id int8 PRIMARY KEY, amount numeric, doc json)");
+    f.db().execute("CREATE TABLE measures (id int8 PRIMARY KEY, amount numeric, doc json)");
     TableTarget target = target("measures", List.of("id"), ConflictStrategy.UPDATE, "id", DataType.INTEGER,
         "amount", DataType.FLOAT, "doc", DataType.JSON);
-    db.execute("INSERT INTO measures VALUES (1, 1.50, '{\"a\": 1}'), (2, 2.5, '{\"a\":2}')");
+    f.db().execute("INSERT INTO measures VALUES (1, 1.50, '{\"a\": 1}'), (2, 2.5, '{\"a\":2}')");
 
-    SinkBatch batch = sink.newBatch();
-    message(batch, target, TOPIC, 0, 0, 1L, 1.5, new SinkDatabase.Json("{\"a\": 1}"));
-    message(batch, target, TOPIC, 0, 1, 2L, 2.5, new SinkDatabase.Json("{\"a\":2}"));
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = f.messages(target).add(1L, 1.5, new SinkDatabase.Json("{\"a\": 1}"))
+        .add(2L, 2.5, new SinkDatabase.Json("{\"a\":2}")).write();
 
     // 1.50 and 1.5 are equal numbers but not the same value: the update stores the new one; row 2 is identical
     assertThat(result.rowsWritten()).containsExactly(entry("measures", 1L));
-    assertThat(db.query("SELECT id, amount, doc FROM measures ORDER BY id")).containsExactly("1|1.5|{\"a\": 1}", "2|2.5|{\"a\":2}");
+    assertThat(f.db().query("SELECT id, amount, doc FROM measures ORDER BY id"))
+        .containsExactly("1|1.5|{\"a\": 1}", "2|2.5|{\"a\":2}");
   }
 
   @Test
   void replace_withUnmappedColumns_rewritesIdenticalRowsSoThatDefaultsApply() {
-    sink.write(batch(keyed(ConflictStrategy.REPLACE), 0, "v", 1L, 2L), "g");
-    db.execute("UPDATE keyed SET extra = 'set elsewhere' WHERE id = 1");
+    write(batch(keyed(ConflictStrategy.REPLACE), 0, "v", 1L, 2L));
+    f.db().execute("UPDATE keyed SET extra = 'set elsewhere' WHERE id = 1");
 
-    WriteResult result = sink.write(batch(keyed(ConflictStrategy.REPLACE), 2, "v", 1L, 2L), "g");
+    WriteResult result = write(batch(keyed(ConflictStrategy.REPLACE), 2, "v", 1L, 2L));
 
     assertThat(result.rowsWritten()).containsExactly(entry("keyed", 2L));
-    assertThat(db.query("SELECT * FROM keyed ORDER BY id")).containsExactly("1|v1|1|dflt", "2|v2|2|dflt");
+    assertThat(f.rows("keyed")).containsExactly("1|v1|1|dflt", "2|v2|2|dflt");
   }
 
   @Test
   void replace_everyColumnMapped_skipsIdenticalRows() {
-    db.execute("CREATE TABLE full_row (id int8 PRIMARY KEY, v text, n int4)");
+    f.db().execute("CREATE TABLE full_row (id int8 PRIMARY KEY, v text, n int4)");
     TableTarget target = target("full_row", List.of("id"), ConflictStrategy.REPLACE, "id", DataType.INTEGER,
         "v", DataType.STRING, "n", DataType.INTEGER);
-    SinkBatch first = sink.newBatch();
-    message(first, target, TOPIC, 0, 0, 1L, "a", 1L);
-    message(first, target, TOPIC, 0, 1, 2L, "b", 2L);
-    sink.write(first, "g");
+    f.messages(target).add(1L, "a", 1L).add(2L, "b", 2L).write();
 
-    SinkBatch second = sink.newBatch();
-    message(second, target, TOPIC, 0, 2, 1L, "a", 1L);
-    message(second, target, TOPIC, 0, 3, 2L, "b", null);
-    WriteResult result = sink.write(second, "g");
+    WriteResult result = f.messages(target).at(0, 2).add(1L, "a", 1L).add(2L, "b", null).write();
 
     assertThat(result.rowsWritten()).containsExactly(entry("full_row", 1L));
-    assertThat(db.query("SELECT * FROM full_row ORDER BY id")).containsExactly("1|a|1", "2|b|null");
+    assertThat(f.rows("full_row")).containsExactly("1|a|1", "2|b|null");
   }
 
   @ParameterizedTest
   @EnumSource(value = ConflictStrategy.class, names = {"UPDATE", "REPLACE"})
   void duplicatesInBatch_onTheDirectPath_lastOffsetWins(ConflictStrategy strategy) {
-    TableTarget target = keyed(strategy);
-    SinkBatch batch = sink.newBatch();
-    message(batch, target, TOPIC, 0, 0, 1L, "first", 1L);
-    message(batch, target, TOPIC, 1, 0, 2L, "only", 2L);
-    message(batch, target, TOPIC, 0, 1, 1L, "second", 2L);
-    message(batch, target, TOPIC, 0, 2, 1L, "third", 3L);
-
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = f.messages(keyed(strategy)).add(1L, "first", 1L).at(1, 0).add(2L, "only", 2L)
+        .at(0, 1).add(1L, "second", 2L).add(1L, "third", 3L).write();
 
     assertThat(result.rowsWritten()).containsExactly(entry("keyed", 2L));
     assertThat(directCopies()).isEqualTo(1);
     assertThat(stagedInserts()).isZero();
-    assertThat(db.query("SELECT id, v, n FROM keyed ORDER BY id")).containsExactly("1|third|3", "2|only|2");
+    assertThat(f.rows("keyed", "id, v, n")).containsExactly("1|third|3", "2|only|2");
   }
 
   @Test
   void update_manyRowsInAnyOrder_landInKeyOrderWithTheirOwnValues() {
-    db.execute("INSERT INTO keyed SELECT g, 'old', 0 FROM generate_series(0, 999, 3) g");
-    List<Long> ids = new ArrayList<>();
+    f.db().execute("INSERT INTO keyed SELECT g, 'old', 0 FROM generate_series(0, 999, 3) g");
+    SinkFixture.Messages messages = f.messages(keyed(ConflictStrategy.UPDATE));
     for (long i = 0; i < 1000; i++) {
-      ids.add((i * 7919) % 1000);
-    }
-    SinkBatch batch = sink.newBatch();
-    for (int i = 0; i < ids.size(); i++) {
-      message(batch, keyed(ConflictStrategy.UPDATE), TOPIC, 0, i, ids.get(i), "new" + ids.get(i), ids.get(i));
+      long id = (i * 7919) % 1000;
+      messages.add(id, "new" + id, id);
     }
 
-    WriteResult result = sink.write(batch, "g");
+    WriteResult result = messages.write();
 
     assertThat(result.rowsWritten()).containsExactly(entry("keyed", 1000L));
-    assertThat(db.query("SELECT count(*) FROM keyed WHERE v = 'new' || id AND n = id")).containsExactly("1000");
+    assertThat(f.db().query("SELECT count(*) FROM keyed WHERE v = 'new' || id AND n = id")).containsExactly("1000");
   }
 
   @Test
   void update_keyInsertedConcurrently_waitsForItThenUpdatesIt() throws Exception {
+    SinkDatabase db = f.db();
     try (Connection other = DriverManager.getConnection(db.postgres.jdbcUrl("sink_tests") + "&currentSchema=" + db.schema);
         Statement st = other.createStatement()) {
       other.setAutoCommit(false);
       st.execute("INSERT INTO keyed VALUES (5, 'other writer', 0, 'theirs')");
 
       CompletableFuture<WriteResult> write = CompletableFuture.supplyAsync(
-          () -> sink.write(batch(keyed(ConflictStrategy.UPDATE), 0, "sink", range(0, 10)), "g"));
+          () -> write(batch(keyed(ConflictStrategy.UPDATE), 0, "sink", range(0, 10))));
       await().atMost(Duration.ofSeconds(10)).until(() -> !db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type"
           + " = 'Lock' AND query ILIKE 'COPY%keyed%'").isEmpty());
       other.commit();
 
-      WriteResult result = write.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      WriteResult result = write.get(10, TimeUnit.SECONDS);
       assertThat(result.rowsWritten()).containsExactly(entry("keyed", 10L));
     }
     assertThat(directCopies()).isEqualTo(1);

@@ -1,6 +1,9 @@
 package io.loom.testsupport;
 
+import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +77,20 @@ abstract class EmbeddedService implements AutoCloseable {
             removeShutdownHook();
             throw e;
         }
+    }
+
+    /**
+     * For a subclass's {@code shared()}, under its class lock: the first time ({@code current} is null) the
+     * instance {@code create} makes, launched; later {@code current}, started again if a test left it stopped.
+     */
+    static <S extends EmbeddedService> S sharedInstance(S current, Supplier<S> create) {
+        if (current == null) {
+            S started = create.get();
+            started.launch();
+            return started;
+        }
+        current.ensureRunning();
+        return current;
     }
 
     /** Whether the server is running (false after {@link #stop()} or {@link #close()}). */
@@ -179,5 +196,38 @@ abstract class EmbeddedService implements AutoCloseable {
 
     private static long millisSince(long nanos) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    /**
+     * The settings that the builders of both services have. Not thread-safe; use it from one thread.
+     *
+     * @param <B> the concrete builder, which every setter returns
+     */
+    public abstract static class ServiceBuilder<B extends ServiceBuilder<B>> {
+        Path baseDirectory = ServiceDirectories.defaultBaseDirectory();
+        boolean shutdownHook = true;
+
+        ServiceBuilder() {
+        }
+
+        /**
+         * Whether a JVM shutdown hook stops the server (default true). Turn it off when the caller stops it
+         * itself from its own shutdown hook, after the clients that still use it (hooks run concurrently).
+         */
+        public B shutdownHook(boolean enabled) {
+            this.shutdownHook = enabled;
+            return self();
+        }
+
+        /** Directory under which the server's own directory (and anything it unpacks) is placed. */
+        public B baseDirectory(Path baseDirectory) {
+            this.baseDirectory = Objects.requireNonNull(baseDirectory, "baseDirectory").toAbsolutePath();
+            return self();
+        }
+
+        @SuppressWarnings("unchecked") // B is the class of this object: only the two subclasses exist
+        private B self() {
+            return (B) this;
+        }
     }
 }

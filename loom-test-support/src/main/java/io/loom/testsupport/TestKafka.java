@@ -109,13 +109,7 @@ public final class TestKafka extends EmbeddedService {
      * @throws IllegalStateException if the broker cannot be started
      */
     public static synchronized TestKafka shared() {
-        if (shared == null) {
-            TestKafka started = new TestKafka(new Builder(), true);
-            started.launch();
-            shared = started;
-        } else {
-            shared.ensureRunning();
-        }
+        shared = sharedInstance(shared, () -> new TestKafka(new Builder(), true));
         return shared;
     }
 
@@ -504,31 +498,14 @@ public final class TestKafka extends EmbeddedService {
     }
 
     /**
-     * Configures a private {@link TestKafka}. Not thread-safe; use it from one thread.
+     * Configures a private {@link TestKafka}: {@link #shutdownHook(boolean)}, {@link #baseDirectory(Path)}
+     * (where the broker's directory goes) and broker settings. Not thread-safe; use it from one thread.
      */
-    public static final class Builder {
-        private Path baseDirectory = ServiceDirectories.defaultBaseDirectory();
+    public static final class Builder extends ServiceBuilder<Builder> {
         private boolean autoCreateTopics;
         private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
-        private boolean shutdownHook = true;
-
         private Builder() {
-        }
-
-        /**
-         * Whether a JVM shutdown hook stops the broker (default true). Turn it off when the caller stops it
-         * itself from its own shutdown hook, after the clients that still use it (hooks run concurrently).
-         */
-        public Builder shutdownHook(boolean enabled) {
-            this.shutdownHook = enabled;
-            return this;
-        }
-
-        /** Directory under which the broker's own directory is placed. */
-        public Builder baseDirectory(Path baseDirectory) {
-            this.baseDirectory = Objects.requireNonNull(baseDirectory, "baseDirectory").toAbsolutePath();
-            return this;
         }
 
         /** Whether producing to or fetching metadata of an unknown topic creates it (default false). */

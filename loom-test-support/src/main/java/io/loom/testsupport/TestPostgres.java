@@ -93,13 +93,7 @@ public final class TestPostgres extends EmbeddedService {
      * @throws IllegalStateException if the server cannot be started
      */
     public static synchronized TestPostgres shared() {
-        if (shared == null) {
-            TestPostgres started = new TestPostgres(new Builder(), true);
-            started.launch();
-            shared = started;
-        } else {
-            shared.ensureRunning();
-        }
+        shared = sharedInstance(shared, () -> new TestPostgres(new Builder(), true));
         return shared;
     }
 
@@ -386,30 +380,14 @@ public final class TestPostgres extends EmbeddedService {
     }
 
     /**
-     * Configures a private {@link TestPostgres}. Not thread-safe; use it from one thread.
+     * Configures a private {@link TestPostgres}: {@link #shutdownHook(boolean)}, {@link #baseDirectory(Path)}
+     * (where the server's directory and the unpacked binaries go) and server settings. Not thread-safe; use it
+     * from one thread.
      */
-    public static final class Builder {
-        private Path baseDirectory = ServiceDirectories.defaultBaseDirectory();
+    public static final class Builder extends ServiceBuilder<Builder> {
         private final Map<String, String> serverConfig = new LinkedHashMap<>();
 
-        private boolean shutdownHook = true;
-
         private Builder() {
-        }
-
-        /**
-         * Whether a JVM shutdown hook stops the server (default true). Turn it off when the caller stops it
-         * itself from its own shutdown hook, after the clients that still use it (hooks run concurrently).
-         */
-        public Builder shutdownHook(boolean enabled) {
-            this.shutdownHook = enabled;
-            return this;
-        }
-
-        /** Directory under which the server's own directory (and the unpacked binaries) are placed. */
-        public Builder baseDirectory(Path baseDirectory) {
-            this.baseDirectory = Objects.requireNonNull(baseDirectory, "baseDirectory").toAbsolutePath();
-            return this;
         }
 
         /** A {@code postgresql.conf} setting passed at start-up, e.g. {@code ("max_connections", "50")}. */

@@ -16,6 +16,13 @@ import java.util.Map;
  * by identity first, so a caller that reuses its target instances pays no hashing per message), and
  * per partition the first and last offset seen. The last partition looked up is remembered, since
  * consecutive messages usually share it.
+ *
+ * <p>{@link #rowCount()} and {@link #byteSize()} are asked once per message, so they are O(1): only the
+ * open buffer (the one the last {@code rowsFor} returned) takes rows and bytes, so the totals of all the
+ * other buffers are kept in {@code closedRows}/{@code closedBytes}, and the open buffer's own counts are
+ * added on reading. When another buffer opens, the one closing adds its counts and the one opening takes
+ * its counts back out. A write only reads the buffers (rejected rows are marked in the writer, not
+ * removed here), so nothing else changes them between {@code rowsFor} and {@link #clear()}.
  */
 public final class BatchData {
   private final List<TableBuffer> tables = new ArrayList<>();
@@ -33,6 +40,10 @@ public final class BatchData {
   private TableTarget lastTarget;
   private TableBuffer lastBuffer;
   private TableBuffer openBuffer;
+  /** The rows of every buffer but {@code openBuffer}. */
+  private int closedRows;
+  /** The {@link TableBuffer#byteSize()} of every buffer but {@code openBuffer}. */
+  private long closedBytes;
 
   public RowSink rowsFor(TableTarget target, String topic, int partition, long offset) {
     int p = track(topic, partition, offset);
@@ -57,7 +68,9 @@ public final class BatchData {
       openBuffer.announce(-1, 0);
     }
     buffer.announce(p, offset);
-    openBuffer = buffer;
+    if (openBuffer != buffer) {
+      open(buffer);
+    }
     return buffer;
   }
 
@@ -98,12 +111,19 @@ public final class BatchData {
     return p;
   }
 
-  public int rowCount() {
-    int n = 0;
-    for (TableBuffer t : tables) {
-      n += t.rowCount;
+  /** Opens {@code buffer}: the closing buffer's counts join the totals, the opening buffer's leave them. */
+  private void open(TableBuffer buffer) {
+    if (openBuffer != null) {
+      closedRows += openBuffer.rowCount;
+      closedBytes += openBuffer.byteSize();
     }
-    return n;
+    closedRows -= buffer.rowCount;
+    closedBytes -= buffer.byteSize();
+    openBuffer = buffer;
+  }
+
+  public int rowCount() {
+    return openBuffer == null ? closedRows : closedRows + openBuffer.rowCount;
   }
 
   public long messageCount() {
@@ -111,10 +131,7 @@ public final class BatchData {
   }
 
   public long byteSize() {
-    long n = 0;
-    for (TableBuffer t : tables) {
-      n += t.byteSize();
-    }
+    long n = openBuffer == null ? closedBytes : closedBytes + openBuffer.byteSize();
     return n + partitions.size() * 64L;
   }
 
@@ -161,5 +178,7 @@ public final class BatchData {
     lastPartition = -1;
     lastIndex = -1;
     openBuffer = null;
+    closedRows = 0;
+    closedBytes = 0;
   }
 }
