@@ -9,7 +9,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.loom.mapping.Column;
 import io.loom.mapping.ConflictStrategy;
 import io.loom.mapping.DataType;
+import io.loom.mapping.FieldMapping;
 import io.loom.mapping.Hypertable;
+import io.loom.mapping.TopicMapping;
 import io.loom.sink.HypertableBackend.Call;
 import io.loom.sink.HypertableBackend.TimeDimension;
 import java.sql.Connection;
@@ -119,16 +121,16 @@ class HypertableSinkTest {
   }
 
   @Test
-  void uniqueKeyWithoutTheTimeColumn_failsNamingTableColumnAndReason_andWritesNothing() {
+  void uniqueKeyWithoutTheTimeColumn_failsNamingTableIndexAndColumn_andWritesNothing() {
     execute("CREATE TABLE readings (ts timestamptz NOT NULL, device_id text PRIMARY KEY, v float8)");
     TableTarget target = readings(List.of("device_id"), ConflictStrategy.UPDATE, new Hypertable("ts", "1 day"));
     SinkBatch batch = batch(target, 0, "a", 1.0);
 
     assertThatThrownBy(() -> sink.write(batch, "g")).isInstanceOfSatisfying(SinkException.class, e -> {
       assertThat(e.reason()).isEqualTo(SinkException.Reason.SCHEMA);
-      assertThat(e.getMessage()).isEqualTo("table 'readings' does not fit its mapping:\n  - TimescaleDB refused to"
-          + " make it a hypertable on time column 'ts' (chunk interval 1 day): TS103 cannot create a unique index"
-          + " without the column \"ts\" (used in partitioning)");
+      assertThat(e.getMessage()).isEqualTo("table 'readings' does not fit its mapping:\n  - unique index readings_pkey"
+          + " (device_id) of table 'readings' does not include the hypertable time column 'ts'; TimescaleDB needs every"
+          + " unique index of a hypertable to include it");
     });
 
     assertThat(rows("SELECT count(*) FROM readings")).containsExactly("0");
@@ -147,19 +149,50 @@ class HypertableSinkTest {
   }
 
   @Test
-  void timeColumnOfAType_timescaleCannotPartition_failsWithItsReason() {
-    execute("CREATE TABLE events (ts text NOT NULL, v float8)");
-    TableTarget target = new TableTarget("events", List.of(new Column(0, "ts", DataType.STRING, null),
-        new Column(1, "v", DataType.FLOAT, null)), List.of(), ConflictStrategy.IGNORE, new Hypertable("ts", null));
-    SinkBatch batch = sink.newBatch();
-    message(batch, target, TOPIC, 0, 0, "yesterday", 1.0);
+  void check_reportsWhatTimescaleWouldRefuse_beforeAnyWrite() {
+    execute("CREATE TABLE readings (ts timestamptz NOT NULL, device_id text NOT NULL, v float8, UNIQUE (device_id))",
+        "CREATE TABLE events (ts text NOT NULL, v float8)",
+        "CREATE TABLE ticks (ms bigint NOT NULL, v float8)");
+    TopicMapping keyed = new TopicMapping(TOPIC, "readings", List.of(), ConflictStrategy.IGNORE, List.of(
+        FieldMapping.of("ts", "ts", DataType.TIMESTAMP), FieldMapping.of("device_id", "device_id", DataType.STRING),
+        FieldMapping.of("v", "v", DataType.FLOAT)), null, null, new Hypertable("ts", "1 day"));
+    TopicMapping textTime = new TopicMapping(TOPIC, "events", List.of(), ConflictStrategy.IGNORE, List.of(
+        FieldMapping.of("ts", "ts", DataType.STRING), FieldMapping.of("v", "v", DataType.FLOAT)), null, null,
+        new Hypertable("ts", null));
+    TopicMapping integerTime = new TopicMapping(TOPIC, "ticks", List.of(), ConflictStrategy.IGNORE, List.of(
+        FieldMapping.of("ms", "ms", DataType.INTEGER), FieldMapping.of("v", "v", DataType.FLOAT)), null, null,
+        new Hypertable("ms", null));
+
+    assertThat(sink.check(keyed, columns(keyed))).extracting(Object::toString).containsExactly(
+        "mappings[" + TOPIC + "].hypertable.time_column: unique index readings_device_id_key (device_id) of table"
+            + " 'readings' does not include the hypertable time column 'ts'; TimescaleDB needs every unique index of a"
+            + " hypertable to include it");
+    assertThat(sink.check(textTime, columns(textTime))).extracting(Object::toString).containsExactly(
+        "mappings[" + TOPIC + "].hypertable.time_column: hypertable time column 'ts' of table 'events' has type text;"
+            + " TimescaleDB partitions by timestamp with time zone, timestamp, date, smallint, integer or bigint");
+    assertThat(sink.check(integerTime, columns(integerTime))).extracting(Object::toString).containsExactly(
+        "mappings[" + TOPIC + "].hypertable.chunk_interval: integer time column 'ms' of table 'ticks' needs a chunk"
+            + " interval, a whole number in its own units (for example 86400000 for a day of epoch milliseconds);"
+            + " TimescaleDB has no default for integer time columns");
+    backend.calls(pool, "public", "readings").ifPresent(calls -> assertThat(calls).isEmpty());
+    assertThat(backend.timeDimension(pool, "public", "readings")).isEmpty();
+  }
+
+  @Test
+  void refusalTheChecksDoNotForesee_failsWithItsReason_andWritesNothing() {
+    execute("CREATE TABLE readings (ts timestamptz NOT NULL, device_id text NOT NULL, v float8)");
+    TableTarget target = readings(List.of(), ConflictStrategy.IGNORE, new Hypertable("ts", "1 fortnight"));
+    SinkBatch batch = batch(target, 0, "a", 1.0);
 
     assertThatThrownBy(() -> sink.write(batch, "g")).isInstanceOfSatisfying(SinkException.class, e -> {
       assertThat(e.reason()).isEqualTo(SinkException.Reason.SCHEMA);
-      assertThat(e.getMessage()).isEqualTo("table 'events' does not fit its mapping:\n  - TimescaleDB refused to"
-          + " make it a hypertable on time column 'ts' (chunk interval default): 42809 invalid type for dimension \"ts\"");
+      assertThat(e.getMessage()).isEqualTo("table 'readings' does not fit its mapping:\n  - TimescaleDB refused to"
+          + " make it a hypertable on time column 'ts' (chunk interval 1 fortnight): 22007 invalid input syntax for"
+          + " type interval: \"1 fortnight\"");
     });
-    assertThat(rows("SELECT count(*) FROM events")).containsExactly("0");
+    assertThat(rows("SELECT count(*) FROM readings")).containsExactly("0");
+    assertThat(sink.readOffsets("g", List.of(TOPIC))).isEmpty();
+    assertThat(backend.timeDimension(pool, "public", "readings")).isEmpty();
   }
 
   @Test
@@ -253,6 +286,12 @@ class HypertableSinkTest {
     return new TableTarget("readings", List.of(new Column(0, "ts", DataType.TIMESTAMP, null),
         new Column(1, "device_id", DataType.STRING, null), new Column(2, "v", DataType.FLOAT, null)), key, strategy,
         hypertable);
+  }
+
+  private static List<Column> columns(TopicMapping mapping) {
+    return java.util.stream.IntStream.range(0, mapping.fields().size())
+        .mapToObj(i -> new Column(i, mapping.fields().get(i).targetColumn(), mapping.fields().get(i).dataType(), null))
+        .toList();
   }
 
   private static TableTarget ticks(Hypertable hypertable) {

@@ -15,17 +15,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Design note: the sink's cached knowledge of the database: table metadata (read once per table),
  * the plan of every target, the answers of cast probes, whether TimescaleDB is installed, and which
- * tables were already converted to hypertables. A table is converted only once its plan is usable (a
- * mapping problem is reported as such, not as TimescaleDB's refusal), before anything is written; a
- * refusal becomes a {@link SinkException.Reason#SCHEMA} failure naming the table, the time column
- * and TimescaleDB's reason. {@link #invalidate()} forgets all of it (after a
+ * tables were already converted to hypertables. Where TimescaleDB is installed, the plan of a
+ * hypertable target also holds what would make TimescaleDB refuse the conversion (so checks and
+ * configuration reloads report it before any write); a table is converted only once its plan is
+ * usable, before anything is written, and a refusal the plan did not foresee becomes a {@link
+ * SinkException.Reason#SCHEMA} failure naming the table, the time column and TimescaleDB's reason. {@link #invalidate()} forgets all of it (after a
  * configuration or schema change); concurrent writers may read the same table twice, never a torn
  * entry. Every query runs on the caller's connection in auto-commit mode.
  */
 final class Catalog {
   private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
-  /** int2, int4, int8: time columns whose chunk interval is a whole number, not an {@code interval}. */
-  private static final Set<Integer> INTEGER_TYPES = Set.of(21, 23, 20);
 
   private final ConcurrentHashMap<String, TableMetadata> tables = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<TableTarget, TablePlan> plans = new ConcurrentHashMap<>();
@@ -66,7 +65,8 @@ final class Catalog {
 
   private TablePlan build(Connection conn, TableTarget target, TableMetadata metadata) throws SQLException {
     try {
-      return TablePlan.build(target, metadata, (from, to) -> canCast(conn, from, to));
+      boolean timescale = target.hypertable() != null && timescale(conn).installed();
+      return TablePlan.build(target, metadata, (from, to) -> canCast(conn, from, to), timescale);
     } catch (ProbeFailure e) {
       throw e.sqlCause();
     }
@@ -128,15 +128,9 @@ final class Catalog {
     }
     String interval = target.hypertable().chunkInterval() == null || target.hypertable().chunkInterval().isBlank()
         ? "default" : target.hypertable().chunkInterval().trim();
-    TableMetadata.ColumnInfo timeColumn = metadata.columns().get(target.hypertable().timeColumn());
-    Hypertables.Statement statement;
-    try {
-      statement = Hypertables.createHypertable(extension.schema(), table, target.hypertable(),
-          timeColumn != null && INTEGER_TYPES.contains(timeColumn.typeOid()));
-    } catch (IllegalArgumentException e) {
-      throw new SinkException(SinkException.Reason.SCHEMA, "table '" + table + "' does not fit its mapping:\n  - "
-          + e.getMessage());
-    }
+    // the plan has checked the time column's type and the chunk interval (Hypertables.problems)
+    Hypertables.Statement statement = Hypertables.createHypertable(extension.schema(), table, target.hypertable(),
+        Hypertables.isIntegerTime(metadata.columns().get(target.hypertable().timeColumn()).typeOid()));
     LOG.info("{}: converting to a TimescaleDB hypertable on {} (chunk interval {})", table,
         target.hypertable().timeColumn(), interval);
     try (PreparedStatement ps = conn.prepareStatement(statement.sql())) {

@@ -85,7 +85,7 @@ public final class TablePlan {
   private final String insertSql;
   private final String description;
 
-  private TablePlan(TableTarget target, TableMetadata metadata, CastProbe probe) {
+  private TablePlan(TableTarget target, TableMetadata metadata, CastProbe probe, boolean timescale) {
     this.target = target;
     this.metadata = metadata;
     this.quotedTable = SqlIdentifiers.quote(target.table());
@@ -147,6 +147,9 @@ public final class TablePlan {
                 + indexes) + " (needed for conflict strategy " + target.conflictStrategy() + ")"));
       }
     }
+    if (found.isEmpty() && timescale && target.hypertable() != null) {
+      found.addAll(Hypertables.problems(target.table(), target.hypertable(), metadata));
+    }
     this.problems = List.copyOf(found);
     this.path = choosePath(target, anyCast);
     this.directFirst = path == Path.IGNORE_FAST || ((path == Path.UPDATE || path == Path.REPLACE) && !anyCast);
@@ -182,9 +185,13 @@ public final class TablePlan {
     description = describePath(anyCast);
   }
 
-  /** Plans {@code target} against {@code metadata}. */
-  public static TablePlan build(TableTarget target, TableMetadata metadata, CastProbe probe) {
-    return new TablePlan(target, metadata, probe);
+  /**
+   * Plans {@code target} against {@code metadata}. With {@code timescale} (the timescaledb extension is
+   * installed), a target with hypertable settings is also checked for what would make TimescaleDB
+   * refuse to convert its table.
+   */
+  public static TablePlan build(TableTarget target, TableMetadata metadata, CastProbe probe, boolean timescale) {
+    return new TablePlan(target, metadata, probe, timescale);
   }
 
   private static Path choosePath(TableTarget target, boolean anyCast) {

@@ -45,7 +45,7 @@ class TablePlanTest {
 
   @Test
   void append_copiesStraightIntoTheTable() {
-    TablePlan plan = TablePlan.build(target(List.of(), ConflictStrategy.IGNORE), readings(List.of()), NO_CASTS);
+    TablePlan plan = TablePlan.build(target(List.of(), ConflictStrategy.IGNORE), readings(List.of()), NO_CASTS, false);
 
     assertThat(plan.problems()).isEmpty();
     assertThat(plan.path()).isEqualTo(TablePlan.Path.APPEND_DIRECT);
@@ -57,7 +57,7 @@ class TablePlanTest {
 
   @Test
   void ignore_usesFastPathAndStagingWithDoNothing() {
-    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.IGNORE), readings(PK), NO_CASTS);
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.IGNORE), readings(PK), NO_CASTS, false);
 
     assertThat(plan.path()).isEqualTo(TablePlan.Path.IGNORE_FAST);
     assertThat(plan.stagingDdl()).matches("CREATE TEMP TABLE IF NOT EXISTS \"loom_stage_[0-9a-f]{16}\" \\(\"loom\\$seq\""
@@ -77,7 +77,7 @@ class TablePlanTest {
   @Test
   void update_setsMappedNonKeyColumns_unlessTheStoredValuesAreIdentical() {
     TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.UPDATE),
-        readings(PK, col("note", "text", PgTypes.TEXT, false, false)), NO_CASTS);
+        readings(PK, col("note", "text", PgTypes.TEXT, false, false)), NO_CASTS, false);
 
     assertThat(plan.path()).isEqualTo(TablePlan.Path.UPDATE);
     assertThat(plan.directFirst()).isTrue();
@@ -92,7 +92,7 @@ class TablePlanTest {
 
   @Test
   void replace_everyColumnMapped_skipsIdenticalRows() {
-    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.REPLACE), readings(PK), NO_CASTS);
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.REPLACE), readings(PK), NO_CASTS, false);
 
     assertThat(plan.skipsUnchanged()).isTrue();
     assertThat(plan.insertSql()).endsWith(" DO UPDATE SET \"value\" = EXCLUDED.\"value\""
@@ -108,7 +108,7 @@ class TablePlanTest {
         new Column(1, "addr", DataType.STRING, null)), List.of("id"), ConflictStrategy.UPDATE, null);
     TablePlan plan = TablePlan.build(target, new TableMetadata("hosts", true, 'r', columns,
         List.of(new TableMetadata.UniqueIndex("hosts_pkey", true, List.of("id"), false, false))),
-        (from, to) -> from.equals("text") && to.equals("inet"));
+        (from, to) -> from.equals("text") && to.equals("inet"), false);
 
     assertThat(plan.directFirst()).isFalse();
     assertThat(plan.description()).startsWith("update: binary COPY into a staging table, then INSERT ... ON CONFLICT (id)");
@@ -119,7 +119,7 @@ class TablePlanTest {
     TableMetadata metadata = readings(PK, col("note", "text", PgTypes.TEXT, false, true),
         new TableMetadata.ColumnInfo("gen", 0, "bigint", PgTypes.INT8, 0, false, false, false, true),
         new TableMetadata.ColumnInfo("id", 0, "bigint", PgTypes.INT8, 0, true, false, true, false));
-    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.REPLACE), metadata, NO_CASTS);
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.REPLACE), metadata, NO_CASTS, false);
 
     assertThat(plan.insertSql()).endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO UPDATE SET \"value\" ="
         + " EXCLUDED.\"value\", \"note\" = DEFAULT");
@@ -132,7 +132,7 @@ class TablePlanTest {
     TableTarget keyOnly = new TableTarget("readings", List.of(new Column(0, "device_id", DataType.STRING, null),
         new Column(1, "timestamp", DataType.TIMESTAMP, null)), KEY, ConflictStrategy.UPDATE, null);
 
-    TablePlan plan = TablePlan.build(keyOnly, readings(PK), NO_CASTS);
+    TablePlan plan = TablePlan.build(keyOnly, readings(PK), NO_CASTS, false);
     assertThat(plan.insertSql()).endsWith(" ON CONFLICT (\"device_id\", \"timestamp\") DO NOTHING");
     assertThat(plan.insertsEveryRow()).isFalse();
   }
@@ -144,7 +144,7 @@ class TablePlanTest {
     TableTarget target = new TableTarget("hosts", List.of(new Column(0, "addr", DataType.STRING, null)), List.of(),
         ConflictStrategy.IGNORE, null);
     TablePlan plan = TablePlan.build(target, new TableMetadata("hosts", true, 'r', columns, List.of()),
-        (from, to) -> from.equals("text") && to.equals("inet"));
+        (from, to) -> from.equals("text") && to.equals("inet"), false);
 
     assertThat(plan.path()).isEqualTo(TablePlan.Path.APPEND_STAGED);
     assertThat(plan.stagingDdl()).contains("(\"loom$seq\" bigint, \"addr\" text)");
@@ -159,7 +159,7 @@ class TablePlanTest {
         new TableMetadata.UniqueIndex("p", false, List.of("device_id", "timestamp"), true, false),
         new TableMetadata.UniqueIndex("e", false, List.of("device_id", "timestamp"), false, true));
 
-    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.IGNORE), readings(indexes), NO_CASTS);
+    TablePlan plan = TablePlan.build(target(KEY, ConflictStrategy.IGNORE), readings(indexes), NO_CASTS, false);
 
     assertThat(plan.usable()).isFalse();
     assertThat(plan.problems()).extracting(TablePlan.Problem::message).containsExactly("upsert key (device_id, timestamp)"
@@ -171,9 +171,44 @@ class TablePlanTest {
   void view_isNotATable() {
     TableMetadata view = new TableMetadata("readings", true, 'v', readings(PK).columns(), List.of());
 
-    assertThat(TablePlan.build(target(List.of(), ConflictStrategy.IGNORE), view, NO_CASTS).problems())
+    assertThat(TablePlan.build(target(List.of(), ConflictStrategy.IGNORE), view, NO_CASTS, false).problems())
         .extracting(TablePlan.Problem::message)
         .containsExactly("'readings' is not a table (relkind 'v'); rows can only be written to tables");
+  }
+
+  @Test
+  void hypertable_problemsAreCheckedOnlyWhereTimescaleIsInstalled() {
+    List<TableMetadata.UniqueIndex> withoutTime =
+        List.of(new TableMetadata.UniqueIndex("readings_pkey", true, List.of("device_id"), false, false));
+    TableTarget target = new TableTarget("readings", target(List.of(), ConflictStrategy.IGNORE).columns(), List.of(),
+        ConflictStrategy.IGNORE, new Hypertable("timestamp", "1 day"));
+
+    assertThat(TablePlan.build(target, readings(withoutTime), NO_CASTS, false).problems()).isEmpty();
+    assertThat(TablePlan.build(target, readings(withoutTime), NO_CASTS, true).problems()).containsExactly(
+        new TablePlan.Problem(null, "hypertable.time_column", "unique index readings_pkey (device_id) of table"
+            + " 'readings' does not include the hypertable time column 'timestamp'; TimescaleDB needs every unique index"
+            + " of a hypertable to include it"));
+    assertThat(TablePlan.build(target, readings(PK), NO_CASTS, true).problems()).isEmpty();
+  }
+
+  @Test
+  void hypertable_integerTimeColumn_needsAWholeNumberInterval() {
+    TableMetadata ticks = new TableMetadata("ticks", true, 'r', new LinkedHashMap<>(Map.of(
+        "ms", col("ms", "bigint", PgTypes.INT8, true, false))), List.of());
+    java.util.function.Function<String, List<String>> problems = interval -> TablePlan.build(new TableTarget("ticks",
+        List.of(new Column(0, "ms", DataType.INTEGER, null)), List.of(), ConflictStrategy.IGNORE,
+        new Hypertable("ms", interval)), ticks, NO_CASTS, true).problems().stream().map(TablePlan.Problem::message).toList();
+
+    assertThat(problems.apply("3600000")).isEmpty();
+    assertThat(problems.apply(" 3600000 ")).isEmpty();
+    assertThat(problems.apply(null)).containsExactly("integer time column 'ms' of table 'ticks' needs a chunk interval,"
+        + " a whole number in its own units (for example 86400000 for a day of epoch milliseconds); TimescaleDB has no"
+        + " default for integer time columns");
+    for (String bad : List.of("1 day", "0", "-5", "1.5", "99999999999999999999")) {
+      assertThat(problems.apply(bad)).containsExactly("chunk interval '" + bad + "' of integer time column 'ms' is not a"
+          + " positive whole number; an integer time column takes its chunk interval in its own units, for example"
+          + " 86400000 for a day of epoch milliseconds");
+    }
   }
 
   @Test
