@@ -117,6 +117,66 @@ class EngineServiceTest {
     }
   }
 
+  /**
+   * The seed's "Adding a New Topic" example, run as written against a running service: its three SQL
+   * statements one by one, then {@code curl -X POST http://localhost:8001/reload-config} (here on the
+   * service's own port). The table does not exist beforehand; Loom creates it from the mapping.
+   */
+  @Test
+  void seedExample_addingANewTopic_worksAsWritten() throws Exception {
+    String seedDatabase = postgres().createDatabase("engine_seed_example");
+    String topic = "device.sensor.new.raw";
+    kafka().createTopic(topic, 1);
+    LoomSettings settings = LoomSettings.builder().environment(Map.of(
+        "USE_DATABASE_CONFIG", "true",
+        "LOOM_DATABASE_URL", postgres().postgresqlUrl(seedDatabase),
+        "LOOM_KAFKA_BOOTSTRAP_SERVERS", kafka().bootstrapServers(),
+        "KAFKA_GROUP_ID", "seed-example-group",
+        "LOOM_ADMIN_PORT", "0",
+        "LOOM_ADMIN_BIND_ADDRESS", "127.0.0.1",
+        "LOOM_BATCH_LINGER", "50ms",
+        "LOOM_KAFKA_POLL_TIMEOUT", "100ms")).build();
+    ServiceRunner runner = new ServiceRunner(settings, LoomServiceFactory.find().orElseThrow());
+    CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+      try {
+        runner.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try (HikariDataSource seedDb = Fixtures.pool(postgres(), seedDatabase)) {
+      await().atMost(Fixtures.minutes(1)).until(() -> runner.adminServer().isPresent()
+          && get(runner, "/readyz").statusCode() == 200);
+
+      sql(seedDb,
+          "INSERT INTO kafka_topics (topic_name, category, source, datatype, description, retention_days)\n"
+              + "VALUES ('device.sensor.new.raw', 'device', 'sensor', 'new', 'New sensor type', 30);",
+          "INSERT INTO topic_table_configs (topic_name, table_name, upsert_key)\n"
+              + "VALUES ('device.sensor.new.raw', 'device_sensor_new_raw', 'device_id, timestamp');",
+          "INSERT INTO topic_field_mappings (topic_name, table_name, source_field_path, target_column, data_type)\n"
+              + "VALUES \n"
+              + "('device.sensor.new.raw', 'device_sensor_new_raw', 'device_id', 'device_id', 'string'),\n"
+              + "('device.sensor.new.raw', 'device_sensor_new_raw', 'timestamp', 'timestamp', 'timestamp'),\n"
+              + "('device.sensor.new.raw', 'device_sensor_new_raw', 'value', 'sensor_value', 'float');");
+      HttpResponse<String> reload = HTTP.send(HttpRequest.newBuilder(uri(runner, "/reload-config"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+          assertThat(json(runner, "/topics")).extracting(t -> t.get("topic").asText()).contains(topic));
+
+      kafka().produce(topic, "dev-1", "{\"device_id\":\"dev-1\",\"timestamp\":\"2026-11-27T10:00:00Z\",\"value\":21.5}");
+
+      await().atMost(Fixtures.minutes(1)).until(() -> count(seedDb,
+          "SELECT count(*) FROM device_sensor_new_raw WHERE device_id = 'dev-1' AND sensor_value = 21.5"
+              + " AND \"timestamp\" = '2026-11-27T10:00:00Z'") == 1);
+      assertThat(count(seedDb, "SELECT count(*) FROM pg_constraint WHERE conrelid = 'device_sensor_new_raw'::regclass"
+          + " AND pg_get_constraintdef(oid) = 'PRIMARY KEY (device_id, \"timestamp\")'")).isEqualTo(1);
+    } finally {
+      assertThat(runner.stop(Duration.ofSeconds(30))).isTrue();
+      running.get();
+    }
+  }
+
   @Test
   void validateConfig_checksEveryMappingAgainstTheLiveDatabaseAndTheCluster() {
     String present = kafka().createTopic(kafka().uniqueTopic("valid"), 1);
@@ -124,7 +184,7 @@ class EngineServiceTest {
     sql(db, readingsTable("validate_ok", true), readingsTable("validate_nokey", false));
     Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(
         readings(present, "validate_ok", true),
-        readings(absent, "validate_missing", false),
+        readings(absent, "validate_nowhere.validate_missing", false),
         readings(kafka().uniqueTopic("nokey"), "validate_nokey", true)));
 
     try (LoomConsumer consumer = consumer(source, db, "validate-group").build()) {

@@ -23,9 +23,13 @@ import java.util.Objects;
  *     Duration#ZERO} to keep the server's setting; a timed-out statement counts as an infrastructure
  *     failure and is retried
  * @param copyChunkBytes how many encoded bytes are collected before they are handed to the COPY stream
+ * @param createMissingTables whether a target table that does not exist is created from its mapping on
+ *     its first write (the mapped columns with the natural type of their data type, the upsert key's
+ *     columns NOT NULL and its primary key); when false, a missing table is a schema problem
  */
 public record SinkOptions(
-    Duration initialBackoff, Duration maxBackoff, int maxAttempts, Duration statementTimeout, int copyChunkBytes) {
+    Duration initialBackoff, Duration maxBackoff, int maxAttempts, Duration statementTimeout, int copyChunkBytes,
+    boolean createMissingTables) {
 
   private static final SinkOptions DEFAULTS = builder().build();
 
@@ -52,7 +56,10 @@ public record SinkOptions(
     }
   }
 
-  /** 100 ms initial backoff, 30 s maximum, unlimited attempts, 5 min statement timeout, 256 KiB chunks. */
+  /**
+   * 100 ms initial backoff, 30 s maximum, unlimited attempts, 5 min statement timeout, 256 KiB chunks,
+   * missing tables created.
+   */
   public static SinkOptions defaults() {
     return DEFAULTS;
   }
@@ -68,7 +75,8 @@ public record SinkOptions(
         .maxBackoff(maxBackoff)
         .maxAttempts(maxAttempts)
         .statementTimeout(statementTimeout)
-        .copyChunkBytes(copyChunkBytes);
+        .copyChunkBytes(copyChunkBytes)
+        .createMissingTables(createMissingTables);
   }
 
   /** Whether a write may start attempt number {@code attempt} (1-based). */
@@ -93,6 +101,7 @@ public record SinkOptions(
     private int maxAttempts = 0;
     private Duration statementTimeout = Duration.ofMinutes(5);
     private int copyChunkBytes = 256 * 1024;
+    private boolean createMissingTables = true;
 
     private Builder() {}
 
@@ -122,8 +131,15 @@ public record SinkOptions(
       return this;
     }
 
+    /** {@code false} makes a missing target table a schema problem instead of creating it. */
+    public Builder createMissingTables(boolean createMissingTables) {
+      this.createMissingTables = createMissingTables;
+      return this;
+    }
+
     public SinkOptions build() {
-      return new SinkOptions(initialBackoff, maxBackoff, maxAttempts, statementTimeout, copyChunkBytes);
+      return new SinkOptions(initialBackoff, maxBackoff, maxAttempts, statementTimeout, copyChunkBytes,
+          createMissingTables);
     }
   }
 }

@@ -93,6 +93,18 @@ class HypertableSinkTest {
   }
 
   @Test
+  void missingTable_isCreatedFromItsMappingThenConverted() {
+    TableTarget target = readings(List.of("device_id", "ts"), ConflictStrategy.UPDATE, new Hypertable("ts", "1 day"));
+
+    write(target, 0, "a", 1.0);
+
+    assertThat(rows("SELECT device_id, v FROM readings")).containsExactly("a|1.0");
+    assertThat(backend.timeDimension(pool, "public", "readings")).contains(new TimeDimension("ts", "1 day"));
+    backend.calls(pool, "public", "readings").ifPresent(calls -> assertThat(calls)
+        .containsExactly(new Call("ts", "1 day", true, true, true)));
+  }
+
+  @Test
   void tableThatHoldsRows_isConvertedWithItsRows() {
     execute("CREATE TABLE readings (ts timestamptz NOT NULL, device_id text NOT NULL, v float8)",
         "INSERT INTO readings VALUES ('2026-01-01T00:00:00Z', 'old1', 1), ('2026-02-01T00:00:00Z', 'old2', 2)");

@@ -227,12 +227,12 @@ class JdbcSinkTypesTest {
   }
 
   @Test
-  void check_missingTable_isOneProblem() {
-    TopicMapping mapping = mapping("no_such_table", List.of(), ConflictStrategy.IGNORE,
+  void check_missingTableThatCannotBeCreated_isOneProblem() {
+    TopicMapping mapping = mapping("no_such_schema.no_such_table", List.of(), ConflictStrategy.IGNORE,
         FieldMapping.of("id", "id", DataType.INTEGER));
 
     assertThat(sink.check(mapping, columns(mapping))).extracting(Object::toString).containsExactly(
-        "mappings[" + TOPIC + "].table_name: table 'no_such_table' does not exist in the database");
+        "mappings[" + TOPIC + "].table_name: table 'no_such_schema.no_such_table' does not exist in the database");
   }
 
   @Test

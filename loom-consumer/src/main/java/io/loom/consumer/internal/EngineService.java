@@ -75,6 +75,7 @@ public final class EngineService implements LoomService {
           .maxAttempts(3)
           .initialBackoff(Duration.ofMillis(200))
           .maxBackoff(Duration.ofSeconds(2))
+          .createMissingTables(settings.createMissingTables())
           .build());
       created.add(0, sink);
       LoomConsumer consumer = LoomConsumer.builder()

@@ -223,6 +223,11 @@ public final class LoomSettings {
     return get(Setting.DATABASE_POOL_SIZE);
   }
 
+  /** {@link Setting#CREATE_MISSING_TABLES}. */
+  public boolean createMissingTables() {
+    return get(Setting.CREATE_MISSING_TABLES);
+  }
+
   /** {@link Setting#AUTO_MIGRATE}. */
   public boolean autoMigrate() {
     return get(Setting.AUTO_MIGRATE);

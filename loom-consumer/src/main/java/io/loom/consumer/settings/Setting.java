@@ -107,6 +107,15 @@ public final class Setting<T> {
       "Apply pending migrations of Loom's tables (configuration schema, stored offsets) at start. Set it to"
           + " false where schema changes are applied separately with `loom migrate`.");
 
+  /** Whether missing target tables are created from their mappings. */
+  public static final Setting<Boolean> CREATE_MISSING_TABLES = new Setting<>(
+      "loom.tables.create-missing", "LOOM_TABLES_CREATE_MISSING", "--create-missing-tables", Group.DATABASE,
+      ValueType.bool(), "true", false,
+      "Create a mapping's target table on its first write when it does not exist: the mapped columns with the"
+          + " natural PostgreSQL type of their data type (string text, integer bigint, float double precision,"
+          + " timestamp timestamptz, json jsonb, ...), the upsert key's columns NOT NULL and its primary key. Set it"
+          + " to false to have a missing table refused like any other table problem.");
+
   // Kafka -----------------------------------------------------------------------------------------
 
   /** The Kafka brokers. */

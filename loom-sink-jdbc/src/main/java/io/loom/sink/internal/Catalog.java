@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Design note: the sink's cached knowledge of the database: table metadata (read once per table),
  * the plan of every target, the answers of cast probes, whether TimescaleDB is installed, and which
- * tables were already converted to hypertables. Where TimescaleDB is installed, the plan of a
+ * tables were already converted to hypertables. With {@code createMissingTables}, a target table that
+ * does not exist is created from its mapping on its first write ({@link TableCreation}), and checks
+ * plan against the table that will be created. Where TimescaleDB is installed, the plan of a
  * hypertable target also holds what would make TimescaleDB refuse the conversion (so checks and
  * configuration reloads report it before any write); a table is converted only once its plan is
  * usable, before anything is written, and a refusal the plan did not foresee becomes a {@link
@@ -32,6 +34,12 @@ final class Catalog {
   private final Set<String> hypertablesDone = ConcurrentHashMap.newKeySet();
   private final Set<String> hypertablesIgnored = ConcurrentHashMap.newKeySet();
   private volatile Extension timescale;
+  private final boolean createMissingTables;
+
+  /** @param createMissingTables whether a target table that does not exist is created from its mapping */
+  Catalog(boolean createMissingTables) {
+    this.createMissingTables = createMissingTables;
+  }
 
   /** Whether the timescaledb extension is installed in the database, and in which schema. */
   private record Extension(String schema) {
@@ -47,6 +55,11 @@ final class Catalog {
       return plan;
     }
     TableMetadata metadata = metadata(conn, target.table());
+    if (!metadata.exists() && createMissingTables) {
+      createTable(conn, target);
+      tables.remove(target.table());
+      metadata = metadata(conn, target.table());
+    }
     plan = build(conn, target, metadata);
     if (plan.usable()) {
       if (target.hypertable() != null) {
@@ -58,9 +71,46 @@ final class Catalog {
     return plan;
   }
 
-  /** A plan read fresh from the database (for checks), without touching the caches of writes. */
+  /**
+   * A plan read fresh from the database (for checks), without touching the caches of writes. A missing
+   * table that the first write will create is planned as the table it will be, unless its schema is
+   * missing too.
+   */
   TablePlan freshPlan(Connection conn, TableTarget target) throws SQLException {
-    return build(conn, target, TableMetadata.read(conn, target.table()));
+    TableMetadata metadata = TableMetadata.read(conn, target.table());
+    if (!metadata.exists() && createMissingTables && schemaExists(conn, target.table())) {
+      metadata = TableCreation.planned(target);
+    }
+    return build(conn, target, metadata);
+  }
+
+  private static boolean schemaExists(Connection conn, String table) throws SQLException {
+    int dot = table.indexOf('.');
+    if (dot < 0) {
+      return true;
+    }
+    try (PreparedStatement ps = conn.prepareStatement("SELECT pg_catalog.to_regnamespace(?::text) IS NOT NULL")) {
+      ps.setString(1, io.loom.mapping.SqlIdentifiers.quote(table.substring(0, dot)));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    }
+  }
+
+  private void createTable(Connection conn, TableTarget target) throws SQLException {
+    String ddl = TableCreation.ddl(target);
+    try {
+      if (TableCreation.create(conn, target)) {
+        LOG.info("{}: the table did not exist; created it from its mapping: {}", target.table(), ddl);
+      }
+    } catch (SQLException e) {
+      if (SqlStates.classify(e) == SqlStates.Kind.TRANSIENT) {
+        throw e;
+      }
+      throw new SinkException(SinkException.Reason.SCHEMA, "table '" + target.table() + "' does not exist and could"
+          + " not be created from its mapping (" + ddl + "): " + SqlStates.state(e) + " " + SqlStates.message(e), e);
+    }
   }
 
   private TablePlan build(Connection conn, TableTarget target, TableMetadata metadata) throws SQLException {

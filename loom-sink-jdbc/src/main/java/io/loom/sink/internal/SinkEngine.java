@@ -43,7 +43,7 @@ public final class SinkEngine {
 
   private final DataSource dataSource;
   private final SinkOptions options;
-  private final Catalog catalog = new Catalog();
+  private final Catalog catalog;
   private final AtomicBoolean offsetsTableReady = new AtomicBoolean();
   private final DirectPathGate directPath = new DirectPathGate();
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -51,6 +51,7 @@ public final class SinkEngine {
   public SinkEngine(DataSource dataSource, SinkOptions options) {
     this.dataSource = dataSource;
     this.options = options;
+    this.catalog = new Catalog(options.createMissingTables());
   }
 
   public SinkOptions options() {

@@ -115,7 +115,7 @@ final class BadConfigurations {
       "transformation 'base64_decode' cannot produce type float; expected"
           + " data_type string";
   private static final String M_MISSING_TABLE =
-      "table 'cfg_no_such_table' does not exist in the database";
+      "table 'cfg_no_such_schema.cfg_no_such_table' does not exist in the database";
   private static final String M_MISSING_COLUMN =
       "column 'no_such_column' does not exist in table 'cfg_target'; its"
           + " columns are device_id, timestamp, value, note, kafka_partition,"
@@ -170,7 +170,8 @@ final class BadConfigurations {
         validFields().get(2).with("value", "value", "float", "base64_decode"),
         "fields[2].transformation", M_TRANSFORMATION_FOR_WRONG_TYPE);
     // Against the live database.
-    c.add(new Entry("missing_table", "cfg_no_such_table", KEY, "ignore", validFields(), "table_name",
+    // A missing table is created on its first write; one in a missing schema cannot be.
+    c.add(new Entry("missing_table", "cfg_no_such_schema.cfg_no_such_table", KEY, "ignore", validFields(), "table_name",
         M_MISSING_TABLE, true));
     List<Field> missingColumn = new ArrayList<>(validFields());
     missingColumn.set(2, missingColumn.get(2).with("value", "no_such_column", "float", null));

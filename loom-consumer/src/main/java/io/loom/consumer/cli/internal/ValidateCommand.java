@@ -64,7 +64,8 @@ public final class ValidateCommand extends BaseCommand {
     }
     DatabaseUrl url = Database.url(settings, "loom validate");
     List<ConfigProblem> problems = new ArrayList<>();
-    try (JdbcSink sink = new JdbcSink(Database.dataSource(url), SinkOptions.defaults())) {
+    try (JdbcSink sink = new JdbcSink(Database.dataSource(url), SinkOptions.builder()
+        .createMissingTables(settings.createMissingTables()).build())) {
       for (TopicMapping mapping : snapshot.mappings()) {
         problems.addAll(sink.check(mapping, MappingCompiler.compile(mapping).columns()));
       }
