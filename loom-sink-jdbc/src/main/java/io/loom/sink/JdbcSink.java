@@ -90,10 +90,18 @@ import org.slf4j.LoggerFactory;
  * migrate_data => true, if_not_exists => true)} (called in the extension's schema, whatever the
  * connection's search_path) before its first write when the {@code timescaledb} extension is
  * installed, and again, as a no-op, after {@link #invalidateMetadata()}; without the extension the
- * settings are ignored (logged once per table). A conversion TimescaleDB refuses (a primary key or
- * unique index without the time column, a time column of a type it cannot partition by) fails the
- * write with {@link SinkException.Reason#SCHEMA}, naming the table, the time column and
- * TimescaleDB's reason; nothing of the batch is written.
+ * settings are ignored (logged once per table). What TimescaleDB would refuse (a primary key or
+ * unique index without the time column, a time column of a type it cannot partition by, an integer
+ * time column without a whole-number chunk interval) is a problem of {@link #check} and fails the
+ * write with {@link SinkException.Reason#SCHEMA} before anything is sent; a refusal these checks do
+ * not foresee fails it the same way, naming the table, the time column and TimescaleDB's reason.
+ * Nothing of the batch is written.
+ *
+ * <h2>Missing tables</h2>
+ * With {@link SinkOptions#createMissingTables()} (the default), a target table that does not exist is
+ * created on its first write: the mapped columns with the natural type of their data type, the upsert
+ * key's columns NOT NULL and its primary key (then converted, for a hypertable target). Existing
+ * tables are never altered.
  *
  * <p>Thread-safe: any number of threads may write their own batches at once (each uses its own
  * connection). The sink does not close a {@link DataSource} it was given; {@link #close()} is
@@ -171,7 +179,9 @@ public final class JdbcSink implements AutoCloseable {
   }
 
   /**
-   * Checks a mapping against the live database, reading the table afresh: the table exists, every
+   * Checks a mapping against the live database, reading the table afresh: the table exists (with
+   * {@link SinkOptions#createMissingTables()}, a missing table is checked as the table its first write
+   * will create, and is a problem only when its schema is missing too; a check creates nothing), every
    * mapped column exists and is not generated, every mapped data type can be written to the column's
    * actual type, unmapped NOT NULL columns have defaults, and a non-empty upsert key has a primary key
    * or unique index on exactly its columns. Problems have no location and paths such as {@code
