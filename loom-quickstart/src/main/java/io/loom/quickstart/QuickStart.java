@@ -377,7 +377,8 @@ public final class QuickStart implements AutoCloseable {
       out.println();
       out.println("Stopping: the consumer writes its last batch, then the broker and the database stop ...");
       qs.close();
-      out.println("Loom quick start stopped; its files are deleted.");
+      out.println("Loom quick start stopped; its database and broker files are deleted (the unpacked PostgreSQL"
+          + " binaries stay in " + options.workDirectory() + " for the next start).");
       stopped.countDown();
     }, "loom-quickstart-shutdown"));
     qs.printWelcome(out);
