@@ -202,6 +202,51 @@ class CliDatabaseTest {
   }
 
   @Test
+  void export_includesInactiveTopicsSoThatImportingItChangesNothing() throws Exception {
+    Path yaml = write("topic_mappings.yml", GPS_YAML + """
+          device.legacy.gps.raw:
+            table: device_legacy_gps_raw
+            description: GPS fixes of the retired tracker
+            upsert_key: "device_id, timestamp"
+            field_mappings:
+              device_id: device_id
+              timestamp: timestamp
+              data.lat: lat
+            data_types:
+              timestamp: timestamp
+              lat: float
+            required_fields: [device_id, timestamp]
+        """);
+    assertThat(CliRun.of(env, "import", yaml.toString(), "--yes").status()).isZero();
+    execute("update kafka_topics set is_active = false where topic_name = 'device.legacy.gps.raw'");
+    List<String> tablesBefore = configurationTables();
+    Path file = dir.resolve("exported.yml");
+
+    CliRun export = CliRun.of(env, "export", "--output", file.toString());
+
+    assertThat(export.status()).as(export.err()).isZero();
+    ConfigSnapshot exported = YamlMappingSource.parse(Files.readString(file), "exported.yml");
+    assertThat(exported.topics()).extracting(t -> t.topicName() + " active=" + t.active())
+        .containsExactlyInAnyOrder("device.sensor.gps.raw active=true", "device.legacy.gps.raw active=false");
+    assertThat(exported.mappedTopics()).containsExactlyInAnyOrder("device.sensor.gps.raw", "device.legacy.gps.raw");
+    assertThat(exported.mapping("device.legacy.gps.raw").orElseThrow().table()).isEqualTo("device_legacy_gps_raw");
+    assertThat(exported.mapping("device.legacy.gps.raw").orElseThrow().fields())
+        .extracting(f -> f.sourcePath() + " -> " + f.targetColumn() + " " + f.dataType().name().toLowerCase())
+        .containsExactly("device_id -> device_id string", "timestamp -> timestamp timestamp", "data.lat -> lat float");
+
+    CliRun dryRun = CliRun.of(env, "import", file.toString());
+    CliRun applied = CliRun.of(env, "import", file.toString(), "--yes");
+
+    assertThat(dryRun.status()).as(dryRun.err()).isZero();
+    assertThat(dryRun.out()).contains("No changes: the configuration tables already hold this configuration.")
+        .doesNotContain("Dry run");
+    assertThat(applied.status()).as(applied.err()).isZero();
+    assertThat(applied.out()).contains("No changes: the configuration tables already hold this configuration.")
+        .doesNotContain("Applied");
+    assertThat(configurationTables()).isEqualTo(tablesBefore);
+  }
+
+  @Test
   void validate_database_checksTheConfigurationAndTheTargetTables() throws Exception {
     Path yaml = write("topic_mappings.yml", GPS_YAML);
     assertThat(CliRun.of(env, "import", yaml.toString(), "--yes").status()).isZero();
@@ -221,6 +266,18 @@ class CliDatabaseTest {
     Path file = dir.resolve(name);
     Files.writeString(file, text);
     return file;
+  }
+
+  /** Every row of the seven configuration tables and the revision counter, as JSON text in a fixed order. */
+  private List<String> configurationTables() throws Exception {
+    List<String> rows = new ArrayList<>();
+    for (String table : List.of("kafka_topics", "kafka_topic_schemas", "pipeline_flows", "pipeline_stages",
+        "pipeline_stage_topics", "topic_field_mappings", "topic_table_configs", "loom_config_revision")) {
+      for (String row : strings("select to_jsonb(t)::text from " + table + " t order by 1")) {
+        rows.add(table + " " + row);
+      }
+    }
+    return rows;
   }
 
   private long count(String sql) throws Exception {
