@@ -251,13 +251,18 @@ class CliDatabaseTest {
     Path yaml = write("topic_mappings.yml", GPS_YAML);
     assertThat(CliRun.of(env, "import", yaml.toString(), "--yes").status()).isZero();
 
-    CliRun missingTable = CliRun.of(env, "validate", "--use-database-config");
+    // a missing table is created on the first write, unless that is turned off
+    CliRun toBeCreated = CliRun.of(env, "validate", "--use-database-config");
+    Map<String, String> strict = new java.util.HashMap<>(env);
+    strict.put("LOOM_TABLES_CREATE_MISSING", "false");
+    CliRun missingTable = CliRun.of(strict, "validate", "--use-database-config");
     execute("create table device_sensor_gps_raw (device_id text not null, timestamp timestamptz not null,"
         + " latitude double precision, primary key (device_id, timestamp))");
-    CliRun ready = CliRun.of(env, "validate", "--use-database-config");
+    CliRun ready = CliRun.of(strict, "validate", "--use-database-config");
 
+    assertThat(toBeCreated.status()).as(toBeCreated.out() + toBeCreated.err()).isZero();
     assertThat(missingTable.status()).isEqualTo(1);
-    assertThat(missingTable.out()).contains("device_sensor_gps_raw");
+    assertThat(missingTable.out()).contains("table 'device_sensor_gps_raw' does not exist in the database");
     assertThat(ready.status()).as(ready.out() + ready.err()).isZero();
     assertThat(ready.out()).contains(" is valid: 1 mapped topics").contains("1 target tables checked");
   }
