@@ -197,7 +197,8 @@ class ReloadTest {
       await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM checked_a") == 10);
       String fingerprint = consumer.configuration().fingerprint();
 
-      source.set(snapshot(readings(a, "checked_a", true), readings(b, "no_such_table", true)));
+      // a missing table in an existing schema would be created; one in a missing schema cannot be
+      source.set(snapshot(readings(a, "checked_a", true), readings(b, "no_such_schema.no_such_table", true)));
       ReloadResult result = consumer.reloadConfig();
 
       assertThat(result.outcome()).isEqualTo(ReloadResult.Outcome.REFUSED);
