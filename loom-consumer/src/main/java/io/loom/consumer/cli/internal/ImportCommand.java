@@ -49,10 +49,13 @@ public final class ImportCommand extends BaseCommand {
 
   @Option(names = "--schemas-dir", paramLabel = "DIR", order = 0,
       description = "Also import the JSON Schema files under DIR, laid out as"
-          + " <category>/<source>/<datatype>[/<stage>]/<version>.json (topic <category>.<source>.<datatype>[.<stage>],"
-          + " e.g. device/sensor/gps/raw/v2.json) or named <topic>.<version>.json anywhere under DIR. A topic's"
-          + " current version is the one the YAML marks, else the one a 'current' file in its directory names"
-          + " (text: the version, e.g. v1), else the highest.")
+          + " <category>/<source>/<datatype>/<stage>/<version>.json (topic <category>.<source>.<datatype>.<stage>,"
+          + " e.g. device/sensor/gps/raw/v2.json), named <topic>.<version>.json anywhere under DIR, or as"
+          + " <category>/<source>/<datatype>/<version>.json: these belong to the configured topic"
+          + " <category>.<source>.<datatype> if there is one, else to every configured topic of that category,"
+          + " source and datatype (e.g. device.sensor.gps.raw) that has no schema files of its own; a file no"
+          + " configured topic takes is refused. A topic's current version is the one the YAML marks, else the one"
+          + " a 'current' file in its directory names (text: the version, e.g. v1), else the highest.")
   private Path schemasDir;
 
   @Option(names = {"-y", "--yes"}, order = 1, description = "Apply the changes; without it nothing is written.")
@@ -75,8 +78,9 @@ public final class ImportCommand extends BaseCommand {
       description = source.describe();
       snapshot = source.load();
     }
+    List<String> schemaNotes = new ArrayList<>();
     if (schemasDir != null) {
-      snapshot = SchemaFiles.merge(snapshot, schemasDir);
+      snapshot = SchemaFiles.merge(snapshot, schemasDir, schemaNotes);
     }
     List<String> registered = new ArrayList<>();
     snapshot = ConfigValidator.requireValid(registerMissingTopics(snapshot, registered), ConfigValidator.Locator.NONE,
@@ -95,6 +99,7 @@ public final class ImportCommand extends BaseCommand {
       out.println("registering " + registered.size() + " topics the YAML uses but does not list: "
           + String.join(", ", registered));
     }
+    schemaNotes.forEach(out::println);
     JdbcConfigWriter writer = new JdbcConfigWriter(dataSource);
     ConfigDiff diff = writer.diff(snapshot);
     out.print(diff.report());
