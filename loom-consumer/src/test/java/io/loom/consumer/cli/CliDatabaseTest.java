@@ -132,28 +132,31 @@ class CliDatabaseTest {
   }
 
   @Test
-  void import_withSchemasDirInTheNestedLayout_recordsPathsAndTheMarkedCurrentVersion() throws Exception {
+  void import_withSchemasDirInTheSeedsLayout_landsOnTheConfiguredTopics_withTheMarkedCurrentVersion() throws Exception {
     Path yaml = write("topic_mappings.yml", GPS_YAML);
     Path schemas = dir.resolve("schemas");
-    Path gps = Files.createDirectories(schemas.resolve("device/sensor/gps/raw"));
+    // the seed's layout, <category>/<source>/<datatype>/<version>.json, for the configured device.sensor.gps.raw
+    Path gps = Files.createDirectories(schemas.resolve("device/sensor/gps"));
     Files.writeString(gps.resolve("v1.json"), "{\"type\": \"object\"}");
     Files.writeString(gps.resolve("v2.json"), "{\"type\": \"object\", \"required\": [\"device_id\"]}");
     Files.writeString(gps.resolve("current"), "v1");
-    Path audio = Files.createDirectories(schemas.resolve("device/audio/wav"));
+    // a topic's own directory, <category>/<source>/<datatype>/<stage>/, registers a topic not configured yet
+    Path audio = Files.createDirectories(schemas.resolve("device/audio/wav/raw"));
     Files.writeString(audio.resolve("v1.json"), "{}");
     Files.writeString(audio.resolve("v2.json"), "{\"type\": \"object\"}");
 
     CliRun run = CliRun.of(env, "import", yaml.toString(), "--schemas-dir", schemas.toString(), "--yes");
 
     assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("schemas in device/sensor/gps/ (v1, v2, current) apply to topic device.sensor.gps.raw");
     assertThat(strings("select topic_name || ' ' || version || ' ' || schema_path || ' ' || is_current"
         + " from kafka_topic_schemas order by 1")).containsExactly(
-            "device.audio.wav v1 device/audio/wav/v1.json false",
-            "device.audio.wav v2 device/audio/wav/v2.json true",
-            "device.sensor.gps.raw v1 device/sensor/gps/raw/v1.json true",
-            "device.sensor.gps.raw v2 device/sensor/gps/raw/v2.json false");
+            "device.audio.wav.raw v1 device/audio/wav/raw/v1.json false",
+            "device.audio.wav.raw v2 device/audio/wav/raw/v2.json true",
+            "device.sensor.gps.raw v1 device/sensor/gps/v1.json true",
+            "device.sensor.gps.raw v2 device/sensor/gps/v2.json false");
     assertThat(strings("select topic_name from kafka_topics order by 1"))
-        .containsExactly("device.audio.wav", "device.sensor.gps.raw");
+        .containsExactly("device.audio.wav.raw", "device.sensor.gps.raw");
   }
 
   @Test
