@@ -67,7 +67,11 @@ import org.slf4j.LoggerFactory;
  * mapper of its topic and writes batches through a {@link JdbcSink}: the rows and the consumed offsets
  * in one transaction, so that after any crash, restart or rebalance every message is in its table
  * exactly once (also in tables without a unique key). Messages that cannot be mapped or stored go to a
- * dead-letter topic, published inside that transaction, with the reason in {@code loom.*} headers.
+ * dead-letter topic with the reason in {@code loom.*} headers: those that failed mapping are published
+ * and acknowledged just before the transaction that moves their offsets past them, rows PostgreSQL
+ * refuses are published and acknowledged inside that transaction, before it commits. Either way a dead
+ * letter is published at least once: if the transaction does not commit, the messages are read again
+ * and their dead letters published again.
  *
  * <pre>{@code
  * try (LoomConsumer consumer = LoomConsumer.builder()
@@ -85,11 +89,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Delivery.</b> Positions come from the offsets stored in PostgreSQL ({@code loom_offsets}); a
  * partition with no stored offset starts per {@code auto.offset.reset} (default {@code earliest};
  * {@code earliest} and {@code latest} are applied whatever the group committed to Kafka, other policies
- * are left to the Kafka consumer). Offsets are also committed to Kafka after each write, for lag tools
- * only. When the database cannot be written, every partition is paused and the same batch is retried
- * with capped exponential backoff while the consumer keeps polling (so it stays in its group); when a
- * dead-letter topic cannot be written, only the partitions whose messages go there stop (retried with
- * backoff) and the others go on. Memory holds at most one batch.
+ * are left to the Kafka consumer). The stored offsets are also committed to Kafka, asynchronously and
+ * for lag tools only: at most once a second, and when partitions are revoked and at shutdown. When the
+ * database cannot be written, every partition is paused (the failing lane's batch being filled is dropped,
+ * to be read again) and the failed batch is retried with capped exponential backoff while the consumer keeps
+ * polling (so it stays in its group); when a dead-letter topic cannot be written, only the partitions
+ * whose messages go there stop (retried with backoff) and the others go on. Memory is bounded by {@link
+ * Builder#maxBatchBytes} (the service's {@code loom.batch.max-bytes}) across all the batches held: each
+ * writer lane holds one batch being filled and one being written.
  *
  * <p><b>Live configuration.</b> {@link #reloadConfig()}, a change notification of the source and the
  * optional periodic poll ({@link Builder#configPollInterval}) load the configuration, validate it,

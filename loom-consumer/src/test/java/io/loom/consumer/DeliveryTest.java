@@ -19,13 +19,17 @@ import io.loom.mapping.TopicMapping;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Exactly-once across crashes and rebalances, and a dead-letter topic that cannot be written. */
+/** Exactly-once across crashes and rebalances, and dead-letter topics that cannot be written. */
 class DeliveryTest {
   private static HikariDataSource db;
 
@@ -160,5 +164,94 @@ class DeliveryTest {
             .isEqualTo("5");
       });
     }
+  }
+
+  /**
+   * A row PostgreSQL refuses (a CHECK violation) whose dead letter cannot be published: the write is
+   * rolled back, only that partition stops (its stored offset stays before the row), the topic's other
+   * partition and the other topic go on, and once the dead-letter topic exists the partition resumes and
+   * the row is dead-lettered once.
+   */
+  @Test
+  void unwritableDeadLetterTopic_forARowTheDatabaseRejects_stopsOnlyItsPartition_andItResumesOnceWritable() {
+    String topic = kafka().createTopic(kafka().uniqueTopic("rejectdown"), 2);
+    String other = kafka().createTopic(kafka().uniqueTopic("rejectother"), 1);
+    String deadLetters = kafka().uniqueTopic("missingrejectdlq");
+    sql(db, readingsTable("reject_down", false), readingsTable("reject_other", false));
+    TopicMapping base = readings(topic, "reject_down", false);
+    TopicMapping mapping = new TopicMapping(topic, "reject_down", base.upsertKey(), base.conflictStrategy(),
+        base.fields(), deadLetters, null, null);
+    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(mapping, readings(other, "reject_other", false)));
+    for (int i = 0; i < 10; i++) {
+      kafka().produce(toPartition(topic, i % 2, Fixtures.reading(i)));
+    }
+    String poison = "{\"device_id\":\"dev-poison\",\"timestamp\":\"2026-11-27T11:00:00Z\",\"value\":-1.5}";
+
+    try (LoomConsumer consumer = consumer(source, db, "reject-down").createDeadLetterTopics(false)
+        .deadLetterTimeout(Duration.ofSeconds(1)).build()) {
+      consumer.start();
+      await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM reject_down") == 10);
+
+      // Partition 0: offset 5 is the poison row, 6..10 follow it. Partition 1 goes on.
+      kafka().produce(toPartition(topic, 0, poison));
+      for (int i = 10; i < 20; i++) {
+        kafka().produce(toPartition(topic, 0, Fixtures.reading(i)));
+      }
+      await().atMost(Fixtures.minutes(1)).untilAsserted(() -> {
+        assertThat(consumer.state()).isEqualTo(RunState.RETRYING);
+        assertThat(consumer.status().lastError().message()).contains(deadLetters);
+      });
+      for (int i = 20; i < 220; i++) {
+        kafka().produce(toPartition(topic, 1, Fixtures.reading(i)));
+      }
+      produce(other, 0, 200);
+      await().atMost(Fixtures.minutes(1)).until(
+          () -> count(db, "SELECT count(*) FROM reject_down WHERE kafka_partition = 1") == 205
+              && count(db, "SELECT count(*) FROM reject_other") == 200);
+      assertThat(consumer.state()).isEqualTo(RunState.RETRYING);
+      assertThat(count(db, "SELECT count(*) FROM reject_down WHERE kafka_partition = 0")).isEqualTo(5);
+      assertThat(storedOffset("reject-down", topic, 0)).isEqualTo(5);
+      assertThat(storedOffset("reject-down", topic, 1)).isEqualTo(205);
+
+      kafka().createTopic(deadLetters, 1);
+      await().atMost(Fixtures.minutes(1)).untilAsserted(() -> {
+        assertThat(storedOffset("reject-down", topic, 0)).isEqualTo(16);
+        assertThat(consumer.state()).isEqualTo(RunState.RUNNING);
+      });
+      assertThat(count(db, "SELECT count(*) FROM reject_down WHERE kafka_partition = 0")).isEqualTo(15);
+      assertThat(count(db, "SELECT count(*) FROM reject_down WHERE value < 0")).isZero();
+      assertThat(count(db, "SELECT count(DISTINCT (kafka_partition, kafka_offset)) FROM reject_down")).isEqualTo(220);
+      assertThat(count(db, "SELECT count(*) FROM reject_down")).isEqualTo(220);
+      assertThat(endOffset(deadLetters)).isEqualTo(1);
+      List<ConsumerRecord<byte[], byte[]>> dead = kafka().consume(deadLetters, 1, Duration.ofSeconds(30));
+      assertThat(dead).singleElement().satisfies(r -> {
+        assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(poison);
+        assertThat(header(r, "loom.error.kind")).isEqualTo("database_rejected");
+        assertThat(header(r, "loom.error.sqlstate")).isEqualTo("23514");
+        assertThat(header(r, "loom.source.partition")).isEqualTo("0");
+        assertThat(header(r, "loom.source.offset")).isEqualTo("5");
+      });
+    }
+  }
+
+  private static ProducerRecord<byte[], byte[]> toPartition(String topic, int partition, String value) {
+    return new ProducerRecord<>(topic, partition, null, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static long storedOffset(String group, String topic, int partition) {
+    return count(db, "SELECT next_offset FROM loom_offsets WHERE consumer_group = '" + group + "' AND topic = '" + topic
+        + "' AND kafka_partition = " + partition);
+  }
+
+  private static long endOffset(String topic) {
+    try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(kafka().consumerProperties("end-offsets"))) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      Map<TopicPartition, Long> ends = reader.endOffsets(List.of(tp), Duration.ofSeconds(30));
+      return ends.get(tp);
+    }
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
+    return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
   }
 }
