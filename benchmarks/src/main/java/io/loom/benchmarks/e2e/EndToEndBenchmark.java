@@ -67,7 +67,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code --batch-rows N}, {@code --writers N}, {@code --linger-ms N}: Loom's batch settings (default:
  *       the builder's);
  *   <li>{@code --kafka key=value} (repeatable): a consumer property for Loom and the hand-written consumer,
- *       e.g. {@code max.poll.records=5000}.
+ *       e.g. {@code max.poll.records=5000};
+ *   <li>{@code --readme FILE}: also rewrite the summary between {@code <!-- e2e-summary:start -->} and
+ *       {@code <!-- e2e-summary:end -->} of this Markdown file (see {@link ReadmeSummary}); a file without
+ *       the markers is refused before anything is measured. Default none here ({@code --readme none});
+ *       {@code benchmarks/run-e2e} passes {@code --readme README.md} unless {@code --output} is given;
+ *   <li>{@code --rewrite-readme-from FILE}: measure nothing, rewrite the {@code --readme} summary from the
+ *       results section of FILE (a results file written earlier).
  * </ul>
  *
  * <p>Not thread-safe; one run at a time.
@@ -103,10 +109,15 @@ public final class EndToEndBenchmark {
    * @param lingerMillis Loom's linger, or -1 for the builder's default
    * @param kafkaProperties consumer properties given to Loom and to the hand-written consumer
    * @param output the Markdown file to write, or null to write none
+   * @param readme the Markdown file whose {@code e2e-summary} section to rewrite as well, or null for none;
+   *     needs {@code output}, which the summary links to
+   * @param rewriteReadmeFrom a results file to rewrite the {@code readme} summary from instead of measuring,
+   *     or null to measure
    * @param command the command line to quote in the results
    */
   public record Options(long messages, int runs, int warmupRuns, List<Variant> variants, int batchRows, int writers,
-      long lingerMillis, Map<String, String> kafkaProperties, Path output, String command) {
+      long lingerMillis, Map<String, String> kafkaProperties, Path output, Path readme, Path rewriteReadmeFrom,
+      String command) {
     public Options {
       if (messages < 1) {
         throw new IllegalArgumentException("messages was " + messages + " but it must be at least 1");
@@ -120,14 +131,24 @@ public final class EndToEndBenchmark {
       if (warmupRuns < 0) {
         throw new IllegalArgumentException("warmupRuns was " + warmupRuns + " but it must not be negative");
       }
+      if (readme != null && output == null) {
+        throw new IllegalArgumentException("readme " + readme + " needs an output file, which its summary links to");
+      }
+      if (rewriteReadmeFrom != null && readme == null) {
+        throw new IllegalArgumentException("--rewrite-readme-from " + rewriteReadmeFrom
+            + " needs --readme FILE, the file whose summary it rewrites");
+      }
       variants = List.copyOf(variants);
       kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
-    /** The defaults: 1,000,000 messages, 2 warm-up rounds then 2 rounds of every variant, Loom's default settings. */
+    /**
+     * The defaults: 1,000,000 messages, 2 warm-up rounds then 2 rounds of every variant, Loom's default
+     * settings, results into {@code benchmarks/results/e2e.md}, no README.
+     */
     public static Options defaults() {
       return new Options(1_000_000, 2, 2, List.of(Variant.values()), 0, 0, -1, Map.of(),
-          Path.of("benchmarks/results/e2e.md"), "benchmarks/run-e2e");
+          Path.of("benchmarks/results/e2e.md"), null, null, "benchmarks/run-e2e");
     }
 
     /** Parses the command line (see the class comment); unknown or malformed options name themselves. */
@@ -142,6 +163,8 @@ public final class EndToEndBenchmark {
       long linger = o.lingerMillis;
       Map<String, String> kafka = new LinkedHashMap<>();
       Path output = o.output;
+      Path readme = o.readme;
+      Path rewriteReadmeFrom = o.rewriteReadmeFrom;
       for (int i = 0; i < args.length; i++) {
         String name = args[i];
         if (i + 1 >= args.length) {
@@ -156,6 +179,8 @@ public final class EndToEndBenchmark {
           case "--writers" -> writers = (int) number(name, value);
           case "--linger-ms" -> linger = number(name, value);
           case "--output" -> output = Path.of(value);
+          case "--readme" -> readme = value.equals("none") ? null : Path.of(value);
+          case "--rewrite-readme-from" -> rewriteReadmeFrom = Path.of(value);
           case "--variants" -> {
             List<Variant> chosen = new ArrayList<>();
             for (String v : value.split(",")) {
@@ -176,11 +201,12 @@ public final class EndToEndBenchmark {
             kafka.put(value.substring(0, eq), value.substring(eq + 1));
           }
           default -> throw new IllegalArgumentException("unknown option " + name + "; known: --messages --runs"
-              + " --warmup-runs --variants --batch-rows --writers --linger-ms --kafka --output");
+              + " --warmup-runs --variants --batch-rows --writers --linger-ms --kafka --output --readme"
+              + " --rewrite-readme-from");
         }
       }
-      return new Options(messages, runs, warmupRuns, variants, batchRows, writers, linger, kafka, output,
-          command);
+      return new Options(messages, runs, warmupRuns, variants, batchRows, writers, linger, kafka, output, readme,
+          rewriteReadmeFrom, command);
     }
 
     private static long number(String name, String value) {
@@ -198,9 +224,20 @@ public final class EndToEndBenchmark {
     this.options = options;
   }
 
-  /** Starts PostgreSQL and Kafka in process, runs the harness, writes the results file. */
+  /**
+   * Starts PostgreSQL and Kafka in process, runs the harness, writes the results file (and the README's
+   * summary); or, with {@code --rewrite-readme-from}, only rewrites the README's summary.
+   */
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args, System.getProperty("e2e.command", "benchmarks/run-e2e " + String.join(" ", args)).trim());
+    if (options.rewriteReadmeFrom() != null) {
+      ReadmeSummary.rewrite(options.readme(), options.rewriteReadmeFrom());
+      LOG.info("summary of {} written to {}", options.rewriteReadmeFrom(), options.readme());
+      return;
+    }
+    if (options.readme() != null) {
+      ReadmeSummary.requireMarkers(options.readme()); // before starting the servers, as run() does before measuring
+    }
     try (TestPostgres postgres = TestPostgres.startNew(); TestKafka kafka = TestKafka.startNew()) {
       run(postgres, kafka, options);
     }
@@ -211,8 +248,12 @@ public final class EndToEndBenchmark {
    *
    * @return every measurement, in the order run
    * @throws IllegalStateException if a run does not end with exactly one row per message
+   * @throws IllegalArgumentException before anything runs, if {@code options.readme()} lacks the summary markers
    */
   public static List<Measurement> run(TestPostgres postgres, TestKafka kafka, Options options) throws Exception {
+    if (options.readme() != null) {
+      ReadmeSummary.requireMarkers(options.readme());
+    }
     return new EndToEndBenchmark(postgres, kafka, options).runAll();
   }
 

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes the harness's results as Markdown into the section between {@code <!-- e2e:start -->} and
  * {@code <!-- e2e:end -->} of the output file, keeping the rest of the file (the analysis) as it is; a
- * missing file is created with just that section. Also prints the section to standard output.
+ * missing file is created with just that section. Also prints the section to standard output and, when a
+ * README is given, writes its summary there ({@link ReadmeSummary}, a projection of the same section).
  */
 final class Report {
   static final String START = "<!-- e2e:start -->";
@@ -117,6 +120,10 @@ final class Report {
       write(options.output(), section);
       LOG.info("results written to {}", options.output());
     }
+    if (options.readme() != null) {
+      ReadmeSummary.write(options.readme(), section, options.output());
+      LOG.info("summary written to {}", options.readme());
+    }
   }
 
   private static void write(Path file, String section) {
@@ -131,12 +138,34 @@ final class Report {
         text = text.substring(0, from) + section + text.substring(to + END.length() + (text.startsWith("\n",
             to + END.length()) ? 1 : 0));
       }
-      if (file.toAbsolutePath().getParent() != null) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-      }
-      Files.writeString(file, text, StandardCharsets.UTF_8);
+      replaceFile(file, text);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the results to " + file, e);
+    }
+  }
+
+  /**
+   * Replaces {@code file}'s content with {@code text}: written to a sibling file first, then moved over it,
+   * so that a failure leaves the old content whole.
+   */
+  static void replaceFile(Path file, String text) {
+    Path target = file.toAbsolutePath();
+    Path temporary = target.resolveSibling("." + target.getFileName() + ".tmp");
+    try {
+      Files.createDirectories(target.getParent());
+      Files.writeString(temporary, text, StandardCharsets.UTF_8);
+      try {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(temporary);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new UncheckedIOException("could not write " + file, e);
     }
   }
 
