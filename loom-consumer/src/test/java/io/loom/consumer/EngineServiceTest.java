@@ -63,26 +63,9 @@ class EngineServiceTest {
   void run_withTheDatabaseConfiguration_migratesConsumesAndAnswersTheAdminApi() throws Exception {
     String topic = kafka().createTopic(kafka().uniqueTopic("service"), 2);
     String url = postgres().postgresqlUrl(database);
-    LoomSettings settings = LoomSettings.builder().environment(Map.of(
-        "USE_DATABASE_CONFIG", "true",
-        "LOOM_DATABASE_URL", url,
-        "LOOM_KAFKA_BOOTSTRAP_SERVERS", kafka().bootstrapServers(),
-        "KAFKA_GROUP_ID", "service-group",
-        "LOOM_ADMIN_PORT", "0",
-        "LOOM_ADMIN_BIND_ADDRESS", "127.0.0.1",
-        "LOOM_BATCH_LINGER", "50ms",
-        "LOOM_KAFKA_POLL_TIMEOUT", "100ms")).build();
-    ServiceRunner runner = new ServiceRunner(settings, LoomServiceFactory.find().orElseThrow());
-    CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
-      try {
-        runner.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    ServiceRunner runner = new ServiceRunner(settings(url, "service-group"), LoomServiceFactory.find().orElseThrow());
+    CompletableFuture<Void> running = runUntilReady(runner);
     try {
-      await().atMost(Fixtures.minutes(1)).until(() -> runner.adminServer().isPresent()
-          && get(runner, "/readyz").statusCode() == 200);
       assertThat(json(runner, "/status").get("topics")).isEmpty();
 
       sql(db, readingsTable("service_readings", true));
@@ -127,26 +110,10 @@ class EngineServiceTest {
     String seedDatabase = postgres().createDatabase("engine_seed_example");
     String topic = "device.sensor.new.raw";
     kafka().createTopic(topic, 1);
-    LoomSettings settings = LoomSettings.builder().environment(Map.of(
-        "USE_DATABASE_CONFIG", "true",
-        "LOOM_DATABASE_URL", postgres().postgresqlUrl(seedDatabase),
-        "LOOM_KAFKA_BOOTSTRAP_SERVERS", kafka().bootstrapServers(),
-        "KAFKA_GROUP_ID", "seed-example-group",
-        "LOOM_ADMIN_PORT", "0",
-        "LOOM_ADMIN_BIND_ADDRESS", "127.0.0.1",
-        "LOOM_BATCH_LINGER", "50ms",
-        "LOOM_KAFKA_POLL_TIMEOUT", "100ms")).build();
-    ServiceRunner runner = new ServiceRunner(settings, LoomServiceFactory.find().orElseThrow());
-    CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
-      try {
-        runner.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    ServiceRunner runner = new ServiceRunner(settings(postgres().postgresqlUrl(seedDatabase), "seed-example-group"),
+        LoomServiceFactory.find().orElseThrow());
+    CompletableFuture<Void> running = runUntilReady(runner);
     try (HikariDataSource seedDb = Fixtures.pool(postgres(), seedDatabase)) {
-      await().atMost(Fixtures.minutes(1)).until(() -> runner.adminServer().isPresent()
-          && get(runner, "/readyz").statusCode() == 200);
 
       sql(seedDb,
           "INSERT INTO kafka_topics (topic_name, category, source, datatype, description, retention_days)\n"
@@ -200,6 +167,38 @@ class EngineServiceTest {
       assertThat(report.warnings()).extracting(ConfigIssue::message)
           .contains("topic '" + absent + "' does not exist on the Kafka cluster; it is consumed once it is created");
     }
+  }
+
+  /** The settings of {@code loom run} with the database configuration, on a free admin port. */
+  private static LoomSettings settings(String databaseUrl, String group) {
+    return LoomSettings.builder().environment(Map.of(
+        "USE_DATABASE_CONFIG", "true",
+        "LOOM_DATABASE_URL", databaseUrl,
+        "LOOM_KAFKA_BOOTSTRAP_SERVERS", kafka().bootstrapServers(),
+        "KAFKA_GROUP_ID", group,
+        "LOOM_ADMIN_PORT", "0",
+        "LOOM_ADMIN_BIND_ADDRESS", "127.0.0.1",
+        "LOOM_BATCH_LINGER", "50ms",
+        "LOOM_KAFKA_POLL_TIMEOUT", "100ms")).build();
+  }
+
+  /** Runs the service on another thread and waits until its admin API says it is ready. */
+  private static CompletableFuture<Void> runUntilReady(ServiceRunner runner) {
+    CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+      try {
+        runner.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try {
+      await().atMost(Fixtures.minutes(1)).until(() -> runner.adminServer().isPresent()
+          && get(runner, "/readyz").statusCode() == 200);
+    } catch (RuntimeException e) {
+      runner.stop(Duration.ofSeconds(30));
+      throw e;
+    }
+    return running;
   }
 
   private static JsonNode json(ServiceRunner runner, String path) throws Exception {

@@ -57,6 +57,20 @@ final class Fixtures {
         + " kafka_offset bigint NOT NULL" + (keyed ? ", PRIMARY KEY (device_id, \"timestamp\")" : "") + ")";
   }
 
+  /**
+   * Statements that create {@code loom_offsets} (as the sink does) and store offset 0 for partitions
+   * {@code 0..partitions-1} of {@code topic}, so that a test can lock those rows before a consumer writes.
+   */
+  static String[] storedOffsets(String group, String topic, int partitions) {
+    StringBuilder insert = new StringBuilder("INSERT INTO loom_offsets (consumer_group, topic, kafka_partition,"
+        + " next_offset) VALUES");
+    for (int p = 0; p < partitions; p++) {
+      insert.append(p == 0 ? " " : ", ").append("('").append(group).append("', '").append(topic).append("', ")
+          .append(p).append(", 0)");
+    }
+    return new String[] {io.loom.sink.internal.OffsetStore.CREATE_TABLE, insert.toString()};
+  }
+
   /** {@code device_id}, {@code timestamp} (required), {@code value}, partition and offset. */
   static TopicMapping readings(String topic, String table, boolean keyed) {
     return new TopicMapping(topic, table, keyed ? TopicMapping.DEFAULT_UPSERT_KEY : List.of(),

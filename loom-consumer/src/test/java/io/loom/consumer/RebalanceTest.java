@@ -51,12 +51,8 @@ class RebalanceTest {
   void aWriteStalledWhileItsPartitionsMove_isFencedByTheStoredOffsets_andEveryMessageIsStoredOnce() throws Exception {
     String topic = kafka().createTopic(kafka().uniqueTopic("fenced"), 1);
     String group = "fenced-group";
-    sql(db, readingsTable("fenced_append", false),
-        "CREATE TABLE IF NOT EXISTS loom_offsets (consumer_group text NOT NULL, topic text NOT NULL,"
-            + " kafka_partition integer NOT NULL, next_offset bigint NOT NULL, updated_at timestamptz NOT NULL"
-            + " DEFAULT now(), PRIMARY KEY (consumer_group, topic, kafka_partition))",
-        "INSERT INTO loom_offsets (consumer_group, topic, kafka_partition, next_offset) VALUES"
-            + " ('" + group + "', '" + topic + "', 0, 0)");
+    sql(db, readingsTable("fenced_append", false));
+    sql(db, Fixtures.storedOffsets(group, topic, 1));
     produce(topic, 0, 400);
     Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(readings(topic, "fenced_append", false)));
     SimpleMeterRegistry metricsA = new SimpleMeterRegistry();

@@ -38,12 +38,8 @@ class WritersTest {
   @Test
   void aBlockedWriter_doesNotHoldUpThePartitionsOfTheOther_andNothingIsLostOrDoubled() throws Exception {
     String topic = kafka().createTopic(kafka().uniqueTopic("writers"), 2);
-    sql(db, readingsTable("writers_blocked", false),
-        "CREATE TABLE IF NOT EXISTS loom_offsets (consumer_group text NOT NULL, topic text NOT NULL,"
-            + " kafka_partition integer NOT NULL, next_offset bigint NOT NULL, updated_at timestamptz NOT NULL"
-            + " DEFAULT now(), PRIMARY KEY (consumer_group, topic, kafka_partition))",
-        "INSERT INTO loom_offsets (consumer_group, topic, kafka_partition, next_offset) VALUES"
-            + " ('writers-group', '" + topic + "', 0, 0), ('writers-group', '" + topic + "', 1, 0)");
+    sql(db, readingsTable("writers_blocked", false));
+    sql(db, Fixtures.storedOffsets("writers-group", topic, 2));
     produce(topic, 0, 400);
     Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(readings(topic, "writers_blocked", false)));
 
