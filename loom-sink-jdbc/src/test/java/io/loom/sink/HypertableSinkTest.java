@@ -105,6 +105,30 @@ class HypertableSinkTest {
   }
 
   @Test
+  void missingTable_thatTimescaleWouldRefuse_failsAsTheCheckSays_andIsNotCreated() {
+    TableTarget target = readings(List.of("device_id"), ConflictStrategy.UPDATE, new Hypertable("ts", "1 day"));
+    SinkBatch batch = batch(target, 0, "a", 1.0);
+
+    assertThatThrownBy(() -> sink.write(batch, "g")).isInstanceOfSatisfying(SinkException.class, e -> {
+      assertThat(e.reason()).isEqualTo(SinkException.Reason.SCHEMA);
+      assertThat(e.getMessage()).isEqualTo("table 'readings' does not fit its mapping:\n  - unique index readings_pkey"
+          + " (device_id) of table 'readings' does not include the hypertable time column 'ts'; TimescaleDB needs every"
+          + " unique index of a hypertable to include it");
+    });
+
+    // a table in that shape could never become the hypertable, and an existing table is never altered
+    assertThat(rows("SELECT to_regclass('readings') IS NULL")).containsExactly("true");
+    assertThat(sink.readOffsets("g", List.of(TOPIC))).isEmpty();
+
+    TableTarget fixed = readings(List.of("device_id", "ts"), ConflictStrategy.UPDATE, new Hypertable("ts", "1 day"));
+    sink.invalidateMetadata();
+    write(fixed, 0, "a", 1.0);
+
+    assertThat(rows("SELECT device_id, v FROM readings")).containsExactly("a|1.0");
+    assertThat(backend.timeDimension(pool, "public", "readings")).contains(new TimeDimension("ts", "1 day"));
+  }
+
+  @Test
   void tableThatHoldsRows_isConvertedWithItsRows() {
     execute("CREATE TABLE readings (ts timestamptz NOT NULL, device_id text NOT NULL, v float8)",
         "INSERT INTO readings VALUES ('2026-01-01T00:00:00Z', 'old1', 1), ('2026-02-01T00:00:00Z', 'old2', 2)");

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * the plan of every target, the answers of cast probes, whether TimescaleDB is installed, and which
  * tables were already converted to hypertables. With {@code createMissingTables}, a target table that
  * does not exist is created from its mapping on its first write ({@link TableCreation}), and checks
- * plan against the table that will be created. Where TimescaleDB is installed, the plan of a
+ * plan against the table that will be created; so does the write before it creates the table, which
+ * it does not when that plan has problems. Where TimescaleDB is installed, the plan of a
  * hypertable target also holds what would make TimescaleDB refuse the conversion (so checks and
  * configuration reloads report it before any write); a table is converted only once its plan is
  * usable, before anything is written, and a refusal the plan did not foresee becomes a {@link
@@ -56,11 +57,18 @@ final class Catalog {
     }
     TableMetadata metadata = metadata(conn, target.table());
     if (!metadata.exists() && createMissingTables) {
-      createTable(conn, target);
-      tables.remove(target.table());
-      metadata = metadata(conn, target.table());
+      // planned first: a table that could never take the mapping's rows (or become its hypertable) is not made
+      plan = build(conn, target, TableCreation.planned(target));
+      if (plan.usable()) {
+        createTable(conn, target);
+        tables.remove(target.table());
+        metadata = metadata(conn, target.table());
+        plan = null;
+      }
     }
-    plan = build(conn, target, metadata);
+    if (plan == null) {
+      plan = build(conn, target, metadata);
+    }
     if (plan.usable()) {
       if (target.hypertable() != null) {
         convertToHypertable(conn, target, metadata);
