@@ -7,6 +7,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -184,8 +185,7 @@ final class Catalog {
     if (hypertablesDone.contains(table)) {
       return;
     }
-    String interval = target.hypertable().chunkInterval() == null || target.hypertable().chunkInterval().isBlank()
-        ? "default" : target.hypertable().chunkInterval().trim();
+    String interval = Objects.requireNonNullElse(Hypertables.chunkInterval(target.hypertable()), "default");
     // the plan has checked the time column's type and the chunk interval (Hypertables.problems)
     Hypertables.Statement statement = Hypertables.createHypertable(extension.schema(), table, target.hypertable(),
         Hypertables.isIntegerTime(metadata.columns().get(target.hypertable().timeColumn()).typeOid()));

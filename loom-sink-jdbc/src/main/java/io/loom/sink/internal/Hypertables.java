@@ -47,8 +47,8 @@ public final class Hypertables {
           + table + "' has type " + column.declaredType() + "; TimescaleDB partitions by timestamp with time zone,"
           + " timestamp, date, smallint, integer or bigint"));
     } else if (isIntegerTime(column.typeOid())) {
-      String interval = settings.chunkInterval() == null ? "" : settings.chunkInterval().trim();
-      if (interval.isEmpty()) {
+      String interval = chunkInterval(settings);
+      if (interval == null) {
         found.add(new TablePlan.Problem(null, "hypertable.chunk_interval", "integer time column '" + time + "' of table '"
             + table + "' needs a chunk interval, a whole number in its own units (for example 86400000 for a day of"
             + " epoch milliseconds); TimescaleDB has no default for integer time columns"));
@@ -90,8 +90,8 @@ public final class Hypertables {
     parameters.add(settings.timeColumn());
     StringBuilder sql = new StringBuilder("SELECT \"").append(extensionSchema.replace("\"", "\"\""))
         .append("\".create_hypertable(?::regclass, ?::name");
-    if (settings.chunkInterval() != null && !settings.chunkInterval().isBlank()) {
-      String interval = settings.chunkInterval().trim();
+    String interval = chunkInterval(settings);
+    if (interval != null) {
       if (integerTime) {
         long whole = wholeInterval(interval);
         if (whole <= 0) {
@@ -106,6 +106,12 @@ public final class Hypertables {
     }
     sql.append(", if_not_exists => true, migrate_data => true)");
     return new Statement(sql.toString(), List.copyOf(parameters));
+  }
+
+  /** The configured chunk interval, trimmed; {@code null} when none is set (TimescaleDB's default). */
+  static String chunkInterval(Hypertable settings) {
+    String interval = settings.chunkInterval();
+    return interval == null || interval.isBlank() ? null : interval.trim();
   }
 
   /** The interval as a positive whole number, or 0 if it is none. */
