@@ -29,14 +29,11 @@ final class TableCreation {
   /** The metadata the table of {@code target} has once {@link #create} made it. */
   static TableMetadata planned(TableTarget target) {
     Map<String, TableMetadata.ColumnInfo> columns = new LinkedHashMap<>();
-    int attnum = 1;
     for (Column c : target.columns()) {
-      if (!columns.containsKey(c.name())) {
-        Column.ValueKind kind = c.valueKind();
-        columns.put(c.name(), new TableMetadata.ColumnInfo(c.name(), attnum++, Codec.naturalType(kind),
-            Codec.naturalOid(kind), Codec.naturalElementOid(kind), target.upsertKey().contains(c.name()), false, false,
-            false));
-      }
+      Column.ValueKind kind = c.valueKind();
+      columns.put(c.name(), new TableMetadata.ColumnInfo(c.name(), c.index() + 1, Codec.naturalType(kind),
+          Codec.naturalOid(kind), Codec.naturalElementOid(kind), target.upsertKey().contains(c.name()), false, false,
+          false));
     }
     List<TableMetadata.UniqueIndex> indexes = target.isAppendOnly() ? List.of()
         : List.of(new TableMetadata.UniqueIndex(bareName(target.table()) + "_pkey", true, target.upsertKey(), false, false));
