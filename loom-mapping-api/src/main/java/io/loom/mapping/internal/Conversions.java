@@ -16,7 +16,8 @@ import java.math.BigDecimal;
  *
  * <p>Design: text is read from the parser's own character buffer ({@code getTextCharacters}), so that
  * numbers, booleans, timestamps and base64 in strings are converted without creating a
- * {@code String}; a {@code String} is made only for string columns. Failures throw a {@link Rejection}
+ * {@code String}; text for a string column is copied into the column's reusable {@code char[]} and
+ * handed to the sink as characters, so it makes none either. Failures throw a {@link Rejection}
  * naming the path at the walk's cursor.
  */
 final class Conversions {

@@ -7,8 +7,8 @@ import java.util.Arrays;
  *
  * <p>Design: parallel arrays instead of boxed values, so that filling a row allocates nothing beyond
  * the strings themselves. Longs, doubles (as raw bits), booleans and timestamps live in {@code num};
- * strings and arrays in {@code ref}; {@code buffer} keeps each column's reusable byte/String/double
- * array across messages. A JSON value still to be compacted is held as a span of the message bytes.
+ * strings, text characters and arrays in {@code ref}; {@code buffer} keeps each column's reusable
+ * byte/char/String/double array across messages. A JSON value still to be compacted is held as a span of the message bytes.
  */
 final class Slots {
   static final byte UNSET = 0;
