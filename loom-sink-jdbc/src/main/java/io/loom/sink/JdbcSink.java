@@ -81,6 +81,11 @@ import org.slf4j.LoggerFactory;
  * WARN. A stored offset past the batch's first message fails the write with {@link
  * SinkException.Reason#OFFSET_CONFLICT} before anything is written.
  *
+ * <p>Row counts are checked: every COPY must report the rows sent, and a staged {@code INSERT} the rows
+ * it had to insert or update. A table with a {@code BEFORE INSERT} row trigger that drops rows (returns
+ * {@code NULL}) therefore fails its writes instead of losing rows silently; such a trigger does not
+ * fit an exactly-once sink.
+ *
  * <h2>Offsets</h2>
  * Stored in {@code loom_offsets} (created if missing): the next offset to consume per consumer group,
  * topic and partition.
