@@ -22,7 +22,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +101,6 @@ public final class SinkBenchmark {
 
   private final int rows;
   private final int batchRows;
-  private final List<String[]> results = new ArrayList<>();
   private final Map<String, Double> rates = new LinkedHashMap<>();
   private HikariDataSource pool;
   private String jdbcUrl;
@@ -229,9 +227,8 @@ public final class SinkBenchmark {
       System.out.println();
       System.out.println("| run | rows/s |");
       System.out.println("|---|---:|");
-      for (String[] r : results) {
-        System.out.println("| " + r[0] + " | " + r[1] + " |");
-      }
+      rates.forEach((name, perSecond) ->
+          System.out.println("| " + name + " | " + String.format(Locale.ROOT, "%,.0f", perSecond) + " |"));
       System.out.println();
       System.out.printf(Locale.ROOT, "append / (a) no index:                  %.2f (target >= 0.80)%n", append / copyPlain);
       System.out.printf(Locale.ROOT, "ignore / (a) primary key:               %.2f (target >= 0.80)%n", ignore / copyPk);
@@ -266,7 +263,6 @@ public final class SinkBenchmark {
     }
     double perSecond = rows / seconds;
     System.out.printf(Locale.ROOT, "%-100s %8.2f s %,12.0f rows/s%n", name, seconds, perSecond);
-    results.add(new String[] {name, String.format(Locale.ROOT, "%,.0f", perSecond)});
     rates.put(name, perSecond);
     return perSecond;
   }
