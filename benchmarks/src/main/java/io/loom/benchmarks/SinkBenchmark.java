@@ -11,6 +11,7 @@ import io.loom.sink.SinkBatch;
 import io.loom.sink.SinkOptions;
 import io.loom.sink.TableTarget;
 import io.loom.sink.WriteResult;
+import io.loom.testsupport.Sql;
 import io.loom.testsupport.TestPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -159,10 +160,10 @@ public final class SinkBenchmark {
     config.setJdbcUrl(jdbcUrl + "&options=-c%20temp_buffers%3D64MB");
     config.setMaximumPoolSize(2);
     pool = new HikariDataSource(config);
-    execute("CREATE TABLE bench_plain (" + DEFINITION + ")",
+    Sql.sql(pool, "CREATE TABLE bench_plain (" + DEFINITION + ")",
         "CREATE TABLE bench_pk (" + DEFINITION + ", PRIMARY KEY (device_id, \"timestamp\"))");
     System.out.printf(Locale.ROOT, "%,d rows, sink batches of %,d rows, PostgreSQL %s%n", rows, batchRows,
-        query("SHOW server_version"));
+        Sql.rows(pool, "SHOW server_version").get(0).get(0));
 
     byte[] csv = csv(false, 1);
     byte[] changedCsv = csv(true, 1);
@@ -248,15 +249,15 @@ public final class SinkBenchmark {
   }
 
   private double measure(String name, Work work, String table, long expectedBatterySum) throws Exception {
-    execute("CHECKPOINT");
+    Sql.sql(pool, "CHECKPOINT");
     long start = System.nanoTime();
     work.run();
     double seconds = (System.nanoTime() - start) / 1e9;
-    long count = Long.parseLong(query("SELECT count(*) FROM " + table));
+    long count = Sql.count(pool, "SELECT count(*) FROM " + table);
     if (count != rows) {
       throw new IllegalStateException(name + ": " + table + " holds " + count + " rows, expected " + rows);
     }
-    long sum = Long.parseLong(query("SELECT sum(battery_level) FROM " + table));
+    long sum = Sql.count(pool, "SELECT sum(battery_level) FROM " + table);
     if (sum != expectedBatterySum) {
       throw new IllegalStateException(name + ": " + table + " holds battery_level sum " + sum + ", expected "
           + expectedBatterySum + " (the written values did not all land)");
@@ -274,7 +275,7 @@ public final class SinkBenchmark {
   private void loadForUpsert(byte[] csv, long csvRows) throws Exception {
     truncate("bench_pk");
     copyCsv("bench_pk", csv, csvRows);
-    execute("VACUUM ANALYZE bench_pk");
+    Sql.sql(pool, "VACUUM ANALYZE bench_pk");
   }
 
   private void sink(JdbcSink sink, String table, List<String> key, ConflictStrategy strategy, String group, int rows,
@@ -401,22 +402,7 @@ public final class SinkBenchmark {
     }
   }
 
-  private void truncate(String table) throws SQLException {
-    execute("TRUNCATE " + table, "VACUUM ANALYZE " + table);
-  }
-
-  private void execute(String... statements) throws SQLException {
-    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-      for (String sql : statements) {
-        st.execute(sql);
-      }
-    }
-  }
-
-  private String query(String sql) throws SQLException {
-    try (Connection c = pool.getConnection(); Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+  private void truncate(String table) {
+    Sql.sql(pool, "TRUNCATE " + table, "VACUUM ANALYZE " + table);
   }
 }
