@@ -11,6 +11,7 @@ import io.loom.sink.SinkBatch;
 import io.loom.sink.SinkOptions;
 import io.loom.sink.TableTarget;
 import io.loom.sink.WriteResult;
+import io.loom.testsupport.Sql;
 import io.loom.testsupport.TestPostgres;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +23,6 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +102,6 @@ public final class SinkBenchmark {
 
   private final int rows;
   private final int batchRows;
-  private final List<String[]> results = new ArrayList<>();
   private final Map<String, Double> rates = new LinkedHashMap<>();
   private HikariDataSource pool;
   private String jdbcUrl;
@@ -161,10 +160,10 @@ public final class SinkBenchmark {
     config.setJdbcUrl(jdbcUrl + "&options=-c%20temp_buffers%3D64MB");
     config.setMaximumPoolSize(2);
     pool = new HikariDataSource(config);
-    execute("CREATE TABLE bench_plain (" + DEFINITION + ")",
+    Sql.sql(pool, "CREATE TABLE bench_plain (" + DEFINITION + ")",
         "CREATE TABLE bench_pk (" + DEFINITION + ", PRIMARY KEY (device_id, \"timestamp\"))");
     System.out.printf(Locale.ROOT, "%,d rows, sink batches of %,d rows, PostgreSQL %s%n", rows, batchRows,
-        query("SHOW server_version"));
+        Sql.rows(pool, "SHOW server_version").get(0).get(0));
 
     byte[] csv = csv(false, 1);
     byte[] changedCsv = csv(true, 1);
@@ -229,9 +228,8 @@ public final class SinkBenchmark {
       System.out.println();
       System.out.println("| run | rows/s |");
       System.out.println("|---|---:|");
-      for (String[] r : results) {
-        System.out.println("| " + r[0] + " | " + r[1] + " |");
-      }
+      rates.forEach((name, perSecond) ->
+          System.out.println("| " + name + " | " + String.format(Locale.ROOT, "%,.0f", perSecond) + " |"));
       System.out.println();
       System.out.printf(Locale.ROOT, "append / (a) no index:                  %.2f (target >= 0.80)%n", append / copyPlain);
       System.out.printf(Locale.ROOT, "ignore / (a) primary key:               %.2f (target >= 0.80)%n", ignore / copyPk);
@@ -251,22 +249,21 @@ public final class SinkBenchmark {
   }
 
   private double measure(String name, Work work, String table, long expectedBatterySum) throws Exception {
-    execute("CHECKPOINT");
+    Sql.sql(pool, "CHECKPOINT");
     long start = System.nanoTime();
     work.run();
     double seconds = (System.nanoTime() - start) / 1e9;
-    long count = Long.parseLong(query("SELECT count(*) FROM " + table));
+    long count = Sql.count(pool, "SELECT count(*) FROM " + table);
     if (count != rows) {
       throw new IllegalStateException(name + ": " + table + " holds " + count + " rows, expected " + rows);
     }
-    long sum = Long.parseLong(query("SELECT sum(battery_level) FROM " + table));
+    long sum = Sql.count(pool, "SELECT sum(battery_level) FROM " + table);
     if (sum != expectedBatterySum) {
       throw new IllegalStateException(name + ": " + table + " holds battery_level sum " + sum + ", expected "
           + expectedBatterySum + " (the written values did not all land)");
     }
     double perSecond = rows / seconds;
     System.out.printf(Locale.ROOT, "%-100s %8.2f s %,12.0f rows/s%n", name, seconds, perSecond);
-    results.add(new String[] {name, String.format(Locale.ROOT, "%,.0f", perSecond)});
     rates.put(name, perSecond);
     return perSecond;
   }
@@ -278,7 +275,7 @@ public final class SinkBenchmark {
   private void loadForUpsert(byte[] csv, long csvRows) throws Exception {
     truncate("bench_pk");
     copyCsv("bench_pk", csv, csvRows);
-    execute("VACUUM ANALYZE bench_pk");
+    Sql.sql(pool, "VACUUM ANALYZE bench_pk");
   }
 
   private void sink(JdbcSink sink, String table, List<String> key, ConflictStrategy strategy, String group, int rows,
@@ -405,22 +402,7 @@ public final class SinkBenchmark {
     }
   }
 
-  private void truncate(String table) throws SQLException {
-    execute("TRUNCATE " + table, "VACUUM ANALYZE " + table);
-  }
-
-  private void execute(String... statements) throws SQLException {
-    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-      for (String sql : statements) {
-        st.execute(sql);
-      }
-    }
-  }
-
-  private String query(String sql) throws SQLException {
-    try (Connection c = pool.getConnection(); Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
+  private void truncate(String table) {
+    Sql.sql(pool, "TRUNCATE " + table, "VACUUM ANALYZE " + table);
   }
 }

@@ -8,28 +8,35 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 
-/** Plain SQL for tests: statements run in turn, a count, all rows; a failure becomes an unchecked exception. */
+/**
+ * Plain SQL for tests: statements run in turn, a count, all rows; a failure becomes an unchecked exception
+ * that names the statement which failed (the {@link SQLException} is its cause).
+ */
 public final class Sql {
     private Sql() {}
 
     /** Runs the statements in order on one connection (auto-commit). */
     public static void sql(DataSource ds, String... statements) {
+        String current = null;
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             for (String sql : statements) {
+                current = sql;
                 s.execute(sql);
             }
         } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw failure(current, e);
         }
     }
 
     /** The first column of the first row as a long, for instance of {@code SELECT count(*) ...}. */
     public static long count(DataSource ds, String query) {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            rs.next();
+            if (!rs.next()) {
+                throw new IllegalStateException("cannot execute " + query + ": it returned no row");
+            }
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw failure(query, e);
         }
     }
 
@@ -47,7 +54,13 @@ public final class Sql {
             }
             return rows;
         } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw failure(query, e);
         }
+    }
+
+    private static IllegalStateException failure(String statement, SQLException e) {
+        // statement is null when no connection could be opened
+        return new IllegalStateException(statement == null ? "cannot connect: " + e.getMessage()
+                : "cannot execute " + statement + ": " + e.getMessage(), e);
     }
 }

@@ -3,6 +3,7 @@ package io.loom.systemtests.faults;
 import io.loom.mapping.ConfigSnapshot;
 import io.loom.mapping.jdbc.JdbcConfigWriter;
 import io.loom.mapping.jdbc.Migrator;
+import io.loom.testsupport.Sql;
 import io.loom.testsupport.TestKafka;
 import io.loom.testsupport.TestPostgres;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -437,7 +437,7 @@ public final class FaultInjection {
 
     private void prepare() {
       Migrator.Result migrated = Migrator.migrate(dataSource);
-      execute(TelemetryMessages.createTable(TABLE));
+      Sql.sql(dataSource, TelemetryMessages.createTable(TABLE));
       ConfigSnapshot snapshot = new ConfigSnapshot(List.of(TelemetryMessages.topic(TOPIC, PARTITIONS)), List.of(),
           List.of(TelemetryMessages.mapping(TOPIC, TABLE)), List.of());
       new JdbcConfigWriter(dataSource).apply(snapshot);
@@ -621,14 +621,6 @@ public final class FaultInjection {
           table.duplicates(), table.gaps(), table.partitions(), events,
           error == null && producer.firstFailure() != null ? "producer: " + producer.firstFailure() : error,
           Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    }
-
-    private void execute(String sql) {
-      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-        s.execute(sql);
-      } catch (SQLException e) {
-        throw new IllegalStateException("cannot execute " + sql + ": " + e.getMessage(), e);
-      }
     }
 
     private void event(String text) {
