@@ -426,9 +426,9 @@ public final class ConsumerLoop implements Runnable {
     long wait = settings.pollTimeout().toMillis();
     for (Lane lane : lanes) {
       if (lane.inFlight != null) {
+        // a batch lingering behind this write is handed over once the write is done (flushLingering)
         wait = Math.min(wait, IN_FLIGHT_POLL_MILLIS);
-      }
-      if (!retrying && lane.startedAt >= 0) {
+      } else if (!retrying && lane.startedAt >= 0) {
         wait = Math.min(wait, Math.max(0, lane.startedAt + settings.linger().toMillis() - now));
       }
     }
