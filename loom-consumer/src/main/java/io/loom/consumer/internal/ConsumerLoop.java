@@ -1223,7 +1223,7 @@ public final class ConsumerLoop implements Runnable {
       }
       resubscribe();
       syncPause();
-      if (partitions.values().stream().anyMatch(ps -> ps.awaitingPosition)) {
+      if (awaitingPositions()) {
         resolvePositions();
       }
       state.applied(config);
