@@ -14,9 +14,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.loom.consumer.admin.PartitionView;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,48 @@ class WritersTest {
         assertThat(count(db, "SELECT count(*) FROM writers_blocked WHERE kafka_partition = 0")).isPositive();
       }
     }
+  }
+
+  @Test
+  void aBatchLingeringWhileItsLaneWrites_waitsForTheWriteWithoutSpinningThePollLoop() throws Exception {
+    String topic = kafka().createTopic(kafka().uniqueTopic("lingering"), 1);
+    sql(db, readingsTable("writers_lingering", false));
+    sql(db, Fixtures.storedOffsets("lingering-group", topic, 1));
+    Fixtures.MemorySource source = new Fixtures.MemorySource(snapshot(readings(topic, "writers_lingering", false)));
+    CountingClock clock = new CountingClock();
+
+    try (Connection holder = db.getConnection()) {
+      holder.setAutoCommit(false);
+      try (Statement st = holder.createStatement()) {
+        st.execute("SELECT * FROM loom_offsets WHERE consumer_group = 'lingering-group' FOR UPDATE");
+      }
+      try (LoomConsumer consumer = consumer(source, db, "lingering-group").writers(1).clock(clock).build()) {
+        consumer.start();
+        produce(topic, 0, 10);
+        // The first batch lingers, goes to the writer and waits for the lock in its transaction ...
+        await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM pg_stat_activity"
+            + " WHERE datname = current_database() AND wait_event_type = 'Lock'") == 1);
+        // ... while the next messages fill the lane's next batch, which lingers behind that write.
+        produce(topic, 10, 20);
+        await().atMost(Fixtures.minutes(1)).until(() -> {
+          PartitionView view = consumer.status().partitions().isEmpty() ? null : consumer.status().partitions().get(0);
+          return view != null && view.position() != null && view.position() == 20;
+        });
+
+        long before = clock.reads.get();
+        Thread.sleep(1000); // a window to measure in, not a wait for a condition
+        long reads = clock.reads.get() - before;
+        assertThat(count(db, "SELECT count(*) FROM writers_lingering")).isZero();
+
+        holder.rollback();
+        await().atMost(Fixtures.minutes(1)).until(() -> count(db, "SELECT count(*) FROM writers_lingering") == 20
+            && count(db, "SELECT sum(next_offset) FROM loom_offsets WHERE consumer_group = 'lingering-group'") == 20);
+        // A turn of the loop reads the clock a few times and polls for up to 20 ms while a write is in
+        // flight: a few hundred reads a second. A loop that polls without waiting makes hundreds of thousands.
+        assertThat(reads).isLessThan(2000);
+      }
+    }
+    assertThat(count(db, "SELECT count(DISTINCT kafka_offset) FROM writers_lingering")).isEqualTo(20);
   }
 
   @Test
@@ -117,5 +164,32 @@ class WritersTest {
     assertThatThrownBy(() -> LoomConsumer.builder().writers(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("writers was 0 but it must be at least 1");
+  }
+
+  /** The system clock, counting how often it is read. */
+  private static final class CountingClock extends Clock {
+    final AtomicLong reads = new AtomicLong();
+
+    @Override
+    public long millis() {
+      reads.incrementAndGet();
+      return System.currentTimeMillis();
+    }
+
+    @Override
+    public Instant instant() {
+      reads.incrementAndGet();
+      return Instant.now();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
+    }
   }
 }

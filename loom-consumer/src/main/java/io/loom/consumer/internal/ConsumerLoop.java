@@ -426,9 +426,9 @@ public final class ConsumerLoop implements Runnable {
     long wait = settings.pollTimeout().toMillis();
     for (Lane lane : lanes) {
       if (lane.inFlight != null) {
+        // a batch lingering behind this write is handed over once the write is done (flushLingering)
         wait = Math.min(wait, IN_FLIGHT_POLL_MILLIS);
-      }
-      if (!retrying && lane.startedAt >= 0) {
+      } else if (!retrying && lane.startedAt >= 0) {
         wait = Math.min(wait, Math.max(0, lane.startedAt + settings.linger().toMillis() - now));
       }
     }
@@ -826,7 +826,10 @@ public final class ConsumerLoop implements Runnable {
     deadLettersSinceSummary += a.mappingLettersPublished();
   }
 
-  /** A lane's batch is stored: positions, metrics, an advisory commit to Kafka; the batch is reused. */
+  /**
+   * A lane's batch is stored: positions, metrics, the stored offsets noted for the advisory commit to
+   * Kafka; the batch is reused.
+   */
   private void stored(Attempt a) {
     WriteResult result = a.result();
     metrics.written(result.rowsWritten(), a.nanos());
@@ -836,15 +839,17 @@ public final class ConsumerLoop implements Runnable {
     deadLettersSinceSummary += a.rejected().size();
     rowsSinceSummary += result.totalRowsWritten();
     for (Map.Entry<SourcePartition, Long> e : result.offsets().entrySet()) {
-      PartitionState ps = partitions.get(new TopicPartition(e.getKey().topic(), e.getKey().partition()));
+      TopicPartition tp = new TopicPartition(e.getKey().topic(), e.getKey().partition());
+      PartitionState ps = partitions.get(tp);
       if (ps != null) {
         ps.stored = e.getValue();
         ps.blockFailures = 0;
+        advisory.put(tp, new OffsetAndMetadata(e.getValue()));
       }
     }
     state.database(true, "last write committed at " + clock.instant());
     release(a.lane(), a.batch());
-    commitToKafka(result.offsets());
+    commitAdvisory(false);
   }
 
   /** The batch is done with (stored or dropped): it becomes the lane's next batch to fill. */
@@ -961,17 +966,6 @@ public final class ConsumerLoop implements Runnable {
       list.add(d.toProducerRecord(cfg.fingerprint()));
     }
     return list;
-  }
-
-  /** Notes stored offsets for the advisory Kafka commit. */
-  private void commitToKafka(Map<SourcePartition, Long> offsets) {
-    for (Map.Entry<SourcePartition, Long> e : offsets.entrySet()) {
-      TopicPartition tp = new TopicPartition(e.getKey().topic(), e.getKey().partition());
-      if (partitions.containsKey(tp)) {
-        advisory.put(tp, new OffsetAndMetadata(e.getValue()));
-      }
-    }
-    commitAdvisory(false);
   }
 
   /**
@@ -1223,7 +1217,7 @@ public final class ConsumerLoop implements Runnable {
       }
       resubscribe();
       syncPause();
-      if (partitions.values().stream().anyMatch(ps -> ps.awaitingPosition)) {
+      if (awaitingPositions()) {
         resolvePositions();
       }
       state.applied(config);

@@ -615,10 +615,12 @@ final class FastSchema {
         if (Double.isInfinite(asDouble)) {
           return false; // networknt cannot turn it into a decimal either: left to it
         }
-        // networknt compares the decimal of the tree node (a double's is that of its shortest text)
-        BigDecimal value = big != null ? new BigDecimal(big) : isLong ? BigDecimal.valueOf(asLong) : BigDecimal.valueOf(asDouble);
-        for (NumberChoice choice : n.numberChoices) {
-          if (!choice.accepts(value)) {
+        // networknt compares the decimal of the tree node (a double's is that of its shortest text); a
+        // long's decimal equals a choice exactly when the choice is that whole number
+        BigDecimal value = isLong ? null : big != null ? new BigDecimal(big) : BigDecimal.valueOf(asDouble);
+        for (int i = 0; i < n.numberChoices.size(); i++) { // no iterator
+          NumberChoice choice = n.numberChoices.get(i);
+          if (isLong ? !choice.accepts(asLong) : !choice.accepts(value)) {
             return false;
           }
         }
@@ -870,8 +872,34 @@ final class FastSchema {
     }
   }
 
-  /** The numbers one {@code enum} or {@code const} allows, matched by decimal value as networknt does. */
-  private record NumberChoice(List<BigDecimal> values) {
+  /**
+   * The numbers one {@code enum} or {@code const} allows, matched by decimal value as networknt does;
+   * {@code longs} are those of them that are whole numbers within a long, for long values.
+   */
+  private record NumberChoice(List<BigDecimal> values, long[] longs) {
+    static NumberChoice of(List<BigDecimal> values) {
+      long[] longs = new long[values.size()];
+      int count = 0;
+      for (BigDecimal v : values) {
+        try {
+          longs[count] = v.longValueExact();
+          count++;
+        } catch (ArithmeticException e) {
+          // a fraction, or beyond a long: no long value equals it
+        }
+      }
+      return new NumberChoice(values, java.util.Arrays.copyOf(longs, count));
+    }
+
+    boolean accepts(long value) {
+      for (long l : longs) {
+        if (l == value) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     boolean accepts(BigDecimal value) {
       for (BigDecimal v : values) {
         if (v.compareTo(value) == 0) {
@@ -1068,7 +1096,7 @@ final class FastSchema {
             }
           }
           n.enumValues = n.enumValues == null ? values : intersect(n.enumValues, values);
-          n.numberChoices.add(new NumberChoice(numbers));
+          n.numberChoices.add(NumberChoice.of(numbers));
         }
         case "const" -> {
           Set<Object> values = new HashSet<>();
@@ -1079,7 +1107,7 @@ final class FastSchema {
             values.add(scalar(value));
           }
           n.enumValues = n.enumValues == null ? values : intersect(n.enumValues, values);
-          n.numberChoices.add(new NumberChoice(numbers));
+          n.numberChoices.add(NumberChoice.of(numbers));
         }
         case "minimum" -> n.minimum = bound(n, value, name);
         case "maximum" -> n.maximum = bound(n, value, name);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.OutputFormat;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -256,6 +257,30 @@ class FastSchemaTest {
     assertThat(fast.valid(bytes("[\"" + longText + "b\"]"))).isFalse();
     assertThat(fast.valid(bytes("[\"a\\u0041\",\"AAA\"]"))).isTrue();
     assertThat(fast.valid(bytes("[\"ab\"]"))).isFalse();
+  }
+
+  @Test
+  void aValidMessage_withIntegerEnumsAndConsts_isCheckedWithoutAllocating() {
+    FastSchema fast = new SchemaChecks().compile("{\"type\":\"object\",\"required\":[\"version\"],\"properties\":"
+        + "{\"version\":{\"const\":42},\"level\":{\"type\":\"integer\",\"enum\":[100,200.0,3e2,2.5]}}}").fast();
+    byte[] message = bytes("{\"version\":42,\"level\":300}");
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    boolean valid = true;
+    for (int i = 0; i < 20_000; i++) {
+      valid &= fast.valid(message); // warm up
+    }
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < 10_000; i++) {
+      valid &= fast.valid(message);
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+    assertThat(valid).isTrue();
+    assertThat(allocated).as("bytes allocated for 10,000 valid messages").isLessThan(10_000);
+    assertThat(fast.valid(bytes("{\"version\":42,\"level\":200}"))).isTrue();
+    assertThat(fast.valid(bytes("{\"version\":43,\"level\":200}"))).isFalse();
+    assertThat(fast.valid(bytes("{\"version\":42,\"level\":250}"))).isFalse();
+    assertThat(fast.valid(bytes("{\"version\":-42}"))).isFalse();
   }
 
   @Test
