@@ -28,6 +28,26 @@ public final class Sql {
         }
     }
 
+    /** Runs the statements in order in one transaction: all of them commit, or none. */
+    public static void transaction(DataSource ds, String... statements) {
+        String current = null;
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String sql : statements) {
+                    current = sql;
+                    s.execute(sql);
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failure(current, e);
+        }
+    }
+
     /** The first column of the first row as a long, for instance of {@code SELECT count(*) ...}. */
     public static long count(DataSource ds, String query) {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {

@@ -39,6 +39,17 @@ class SqlTest {
     }
 
     @Test
+    void transaction_commitsAllOrNothing() {
+        Sql.sql(db, "CREATE TABLE tx (id int PRIMARY KEY)");
+
+        Sql.transaction(db, "INSERT INTO tx VALUES (1)", "INSERT INTO tx VALUES (2)");
+        assertThatThrownBy(() -> Sql.transaction(db, "INSERT INTO tx VALUES (3)", "INSERT INTO tx VALUES (1)"))
+                .hasMessageStartingWith("cannot execute INSERT INTO tx VALUES (1): ERROR: duplicate key value");
+
+        assertThat(Sql.rows(db, "SELECT id FROM tx ORDER BY id")).containsExactly(List.of(1), List.of(2));
+    }
+
+    @Test
     void count_ofAQueryWithoutRows_saysSo() {
         assertThatThrownBy(() -> Sql.count(db, "SELECT 1 WHERE false"))
                 .isInstanceOf(IllegalStateException.class)

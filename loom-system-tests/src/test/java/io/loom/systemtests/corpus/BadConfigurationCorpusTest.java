@@ -7,6 +7,7 @@ import static io.loom.systemtests.corpus.CorpusFixtures.postgres;
 import static io.loom.testsupport.Sql.count;
 import static io.loom.testsupport.Sql.rows;
 import static io.loom.testsupport.Sql.sql;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,6 +28,7 @@ import io.loom.mapping.jdbc.Migrator;
 import io.loom.mapping.yaml.YamlMappingSource;
 import io.loom.systemtests.corpus.BadConfigurations.Entry;
 import io.loom.systemtests.corpus.BadConfigurations.Field;
+import io.loom.testsupport.Sql;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +146,8 @@ class BadConfigurationCorpusTest {
       }
       for (BadConfigurations.RowEntry e : BadConfigurations.rowCorpus()) {
         try {
-          sql(db, e.statements().stream().map(statement -> String.format(Locale.ROOT, statement, bad))
+          // one transaction, as a user's SQL would add a mapping: the reload sees all of it or none
+          Sql.transaction(db, e.statements().stream().map(statement -> String.format(Locale.ROOT, statement, bad))
               .toArray(String[]::new));
           String location = e.location();
           for (List<Object> row : rows(db, "SELECT target_column, id FROM topic_field_mappings"
